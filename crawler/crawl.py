@@ -1,0 +1,131 @@
+"""Run the health spider in this process and report what it did.
+
+Library code for the CLI: building settings, a pre-flight check that the site answers at all,
+running Scrapy, and turning the crawler's stats into a summary. Scrapy's reactor cannot be
+restarted, so one process runs one crawl.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
+from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ERROR_OUTCOMES = ("not_html", "empty_body", "parse_error")
+
+
+class CrawlError(Exception):
+    """The crawl could not start or could not archive what it fetched."""
+
+
+@dataclass
+class CrawlSummary:
+    run_id: int | None
+    archive: str
+    pages_fetched: int
+    articles: int
+    new_articles: int
+    new_versions: int
+    unchanged: int
+    tombstones: int
+    duplicates_dropped: int
+    dropped: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    unsaved: int = 0
+    finish_reason: str = ""
+
+
+def build_settings(
+    archive_url: str,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    local: bool = False,
+    redis_url: str | None = None,
+) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("ARCHIVE_URL", archive_url, priority="cmdline")
+    if local:
+        settings.update(LOCAL_SITE_SETTINGS, priority="cmdline")
+    if redis_url:
+        settings.update(REDIS_SETTINGS, priority="cmdline")
+        settings.set("REDIS_URL", redis_url, priority="cmdline")
+    settings.update(dict(overrides or {}), priority="cmdline")
+    return settings
+
+
+def is_local(urls: Sequence[str]) -> bool:
+    return all(urlsplit(u).hostname in LOCAL_HOSTS for u in urls)
+
+
+def preflight(urls: Sequence[str]) -> None:
+    """Fail fast, in one line, when a start URL's host cannot be reached at all."""
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CrawlError(f"not an http(s) URL: {url}")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            with socket.create_connection((parts.hostname, port), timeout=10):
+                pass
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            raise CrawlError(f"cannot reach {parts.hostname}:{port} ({reason})") from exc
+
+
+def run_crawl(
+    start_urls: Sequence[str],
+    settings: Settings,
+    revisit_urls: Sequence[str] = (),
+    sitemap: bool = True,
+) -> CrawlSummary:
+    process = CrawlerProcess(settings, install_root_handler=True)
+    crawler = process.create_crawler(HealthSpider)
+    process.crawl(
+        crawler,
+        start_urls=list(start_urls),
+        revisit_urls=list(revisit_urls),
+        sitemap=sitemap,
+    )
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return summarize(stats)
+
+
+def summarize(stats: Mapping[str, Any]) -> CrawlSummary:
+    def prefixed(prefix: str) -> dict[str, int]:
+        return {
+            key[len(prefix) + 1 :]: int(value)
+            for key, value in stats.items()
+            if key.startswith(prefix + "/")
+        }
+
+    dropped = prefixed("healtharchive/dropped")
+    errors = prefixed(FETCH_ERRORS)
+    outcomes = prefixed(PARSE_OUTCOMES)
+    errors.update({k: v for k, v in outcomes.items() if k in ERROR_OUTCOMES})
+    archive = prefixed("healtharchive/archive")
+    return CrawlSummary(
+        run_id=stats.get("healtharchive/archive/run_id"),
+        archive=str(stats.get("healtharchive/archive/url", "")),
+        pages_fetched=int(stats.get("downloader/response_count", 0)),
+        articles=int(archive.get("new_versions", 0)) + int(archive.get("unchanged", 0)),
+        new_articles=int(archive.get("new_articles", 0)),
+        new_versions=int(archive.get("new_versions", 0)),
+        unchanged=int(archive.get("unchanged", 0)),
+        tombstones=int(archive.get("tombstones", 0)),
+        duplicates_dropped=sum(v for k, v in dropped.items() if k.startswith("duplicate")),
+        dropped=dropped,
+        errors=errors,
+        unsaved=int(archive.get("unsaved", 0)),
+        finish_reason=str(stats.get("finish_reason", "")),
+    )

@@ -1,0 +1,28 @@
+"""Offline extraction of saved pages, for evaluation and debugging (``healtharchive extract``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+from pathlib import Path
+from typing import Any
+
+from crawler.parsers import ParseError, parse_article
+
+
+def read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    if path.suffix == ".gz" or data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    return data
+
+
+def extract_file(path: Path, url: str | None = None) -> dict[str, Any]:
+    """One JSON-ready record per file; a parse failure is a record with ``error``, not a crash."""
+    page_url = url or path.resolve().as_uri()
+    try:
+        article = parse_article(read_page(path), page_url)
+    except (ParseError, OSError, EOFError, gzip.BadGzipFile) as exc:
+        reason = getattr(exc, "reason", type(exc).__name__)
+        return {"file": str(path), "url": page_url, "error": reason, "message": str(exc)}
+    return {"file": str(path), **dataclasses.asdict(article)}

@@ -1,0 +1,71 @@
+"""Scrapy settings for the health-article crawler: every default lives here.
+
+Politeness comes first: robots.txt obeyed, AutoThrottle on, few concurrent requests per site.
+The demo job and tests relax the delays for a site on 127.0.0.1 through ``LOCAL_SITE_SETTINGS``.
+"""
+
+BOT_NAME = "healtharchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = "healtharchive/0.1 (+https://github.com/healtharchive/healtharchive)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+CLOSESPIDER_PAGECOUNT = 0
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RedirectLoopMiddleware": 610,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.archive.ArchivePipeline": 800,
+}
+
+ARCHIVE_URL = "sqlite:///archive.db"
+ARCHIVE_BATCH_SIZE = 200
+ARCHIVE_COMMIT_INTERVAL = 5.0
+ARCHIVE_FLUSH_RETRIES = 3
+
+VALIDATE_MIN_BODY_CHARS = 80
+VALIDATE_MAX_BODY_CHARS = 2_000_000
+
+NEAR_DUP_THRESHOLD = 0.7
+NEAR_DUP_NUM_PERM = 128
+NEAR_DUP_BANDS = 32
+
+LOCAL_SITE_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_START_DELAY": 0.01,
+    "AUTOTHROTTLE_MAX_DELAY": 2.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 8.0,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+"""Overrides for crawling a site on this machine (the demo site): politeness is moot there."""
+
+REDIS_SETTINGS = {
+    "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+    "SCHEDULER_PERSIST": True,
+}
+"""Overrides that make several crawl processes share one queue and seen-set in Redis."""

@@ -1,0 +1,178 @@
+"""The health-site spider: glue between responses, the pure parser and the items.
+
+It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
+(listings, pagination, previous/next and related articles), and yields a :class:`FetchItem`
+for every response or failure plus an :class:`ArticleItem` for every article. Extraction
+logic lives in :mod:`crawler.parsers`, never here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.etree import XMLSyntaxError
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.sitemap import Sitemap
+from twisted.python.failure import Failure
+
+from crawler.items import ArticleItem, FetchItem
+from crawler.middlewares import RedirectLoop
+from crawler.parsers import NotAnArticle, ParseError, parse_article
+from crawler.urls import strip_tracking
+
+FETCH_ERRORS = "healtharchive/fetch_error"
+PARSE_OUTCOMES = "healtharchive/parse"
+HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+FAILURE_REASONS = {
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "ConnectionRefusedError": "connection_refused",
+    "ConnectError": "connection_error",
+    "ConnectionLost": "connection_lost",
+    "DNSLookupError": "dns_error",
+    "CancelledError": "too_large",
+    "RedirectLoop": "redirect_loop",
+}
+
+
+def split_urls(value: str | Iterable[str] | None) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [u.strip() for u in value.split(",") if u.strip()]
+    return list(value)
+
+
+class HealthSpider(Spider):
+    name = "health"
+    handle_httpstatus_list = HANDLED_STATUSES
+
+    def __init__(
+        self,
+        start_urls: str | list[str] | None = None,
+        revisit_urls: str | list[str] | None = None,
+        sitemap: str | bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = split_urls(start_urls)
+        if not self.start_urls:
+            raise ValueError("give at least one start URL: -a start_urls=https://site/")
+        self.revisit_urls = split_urls(revisit_urls)
+        self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        self.link_extractor = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse_page, errback=self.on_error)
+        if self.use_sitemap:
+            for root in sorted({urljoin(u, "/sitemap.xml") for u in self.start_urls}):
+                yield Request(root, callback=self.parse_sitemap, errback=self.on_error)
+        for url in self.revisit_urls:
+            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
+
+    def parse_sitemap(self, response: Response) -> Iterator[FetchItem | Request]:
+        yield fetch_item(response)
+        if response.status != 200:
+            return
+        try:
+            sitemap = Sitemap(response.body)
+        except (XMLSyntaxError, StopIteration):
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_sitemap")
+            return
+        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
+        for entry in sitemap:
+            yield response.follow(strip_tracking(entry["loc"]), callback, errback=self.on_error)
+
+    def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
+        fetch = fetch_item(response)
+        yield fetch
+        if response.status != 200:
+            self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
+            return
+        try:
+            article = parse_article(response.body, response.url, text_headers(response))
+        except NotAnArticle:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+        except ParseError as exc:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
+            self.logger.info("no article in %s: %s", response.url, exc)
+            return
+        else:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            yield ArticleItem(fetch_key=fetch.key, article=article)
+        if isinstance(response, TextResponse):
+            for link in self.link_extractor.extract_links(response):
+                yield response.follow(
+                    strip_tracking(link.url), self.parse_page, errback=self.on_error
+                )
+
+    def on_error(self, failure: Failure) -> Iterator[FetchItem]:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(RedirectLoop):
+            reason = "redirect_loop"
+        elif failure.check(IgnoreRequest):
+            self.crawler.stats.inc_value("healtharchive/skipped/ignored")
+            return
+        else:
+            reason = failure_reason(failure)
+        self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
+        self.logger.warning("fetch failed (%s): %s", reason, request.url)
+        yield FetchItem(
+            key=uuid.uuid4().hex,
+            url=(request.meta.get("redirect_urls") or [request.url])[0],
+            final_url=request.url,
+            status=None,
+            error=reason,
+            fetched_at=datetime.now(timezone.utc),
+        )
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short stats-key name for a download failure."""
+    error = failure.value
+    name = type(error).__name__
+    if name == "ResponseFailed" and any(
+        "DataLoss" in type(reason.value).__name__ for reason in getattr(error, "reasons", [])
+    ):
+        return "dataloss"
+    if name == "HttpError":
+        return f"http_{error.response.status}"
+    return FAILURE_REASONS.get(name, name.lower())
+
+
+def fetch_item(response: Response) -> FetchItem:
+    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    headers = response.headers
+    return FetchItem(
+        key=uuid.uuid4().hex,
+        url=redirects[0] if redirects else response.url,
+        final_url=response.url,
+        status=response.status,
+        fetched_at=datetime.now(timezone.utc),
+        body=response.body,
+        content_type=_header(headers, b"Content-Type"),
+        etag=_header(headers, b"ETag"),
+        last_modified=_header(headers, b"Last-Modified"),
+    )
+
+
+def text_headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1").lower(): values[-1].decode("latin-1")
+        for key, values in response.headers.items()
+        if values
+    }
+
+
+def _header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None

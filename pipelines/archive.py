@@ -1,0 +1,159 @@
+"""Write fetches and articles into the SQL archive in batches.
+
+A batch is committed when it is full, on a timer, and when the spider closes, so a crash loses
+at most the uncommitted batch. A failed commit (a locked SQLite file, a PostgreSQL restart)
+keeps the batch pending and is retried; records are never silently discarded.
+
+Settings:
+
+* ``ARCHIVE_URL`` (default ``sqlite:///archive.db``): any SQLAlchemy URL or a file path.
+* ``ARCHIVE_BATCH_SIZE`` (default 200) and ``ARCHIVE_COMMIT_INTERVAL`` (seconds, default 5).
+* ``ARCHIVE_FLUSH_RETRIES`` (default 3): attempts at close before giving up loudly.
+* ``ARCHIVE_ENABLED`` (default True): ``False`` raises ``NotConfigured``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.spiders import Spider
+from sqlalchemy.exc import DBAPIError, OperationalError
+from twisted.internet import task
+
+from crawler.items import ArticleItem, FetchItem
+from crawler.parsers import PARSER_VERSION
+from pipelines.dedup import near_dup_config
+from storage.archive import ArchiveWriter, finish_run, start_run
+from storage.db import create_archive_engine
+from storage.records import ArticleRecord, FetchRecord
+
+logger = logging.getLogger(__name__)
+
+STATS = "healtharchive/archive"
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_ENABLED", True):
+            raise NotConfigured("ARCHIVE_ENABLED is off")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.url = settings.get("ARCHIVE_URL") or "sqlite:///archive.db"
+        self.batch_size = settings.getint("ARCHIVE_BATCH_SIZE", 200)
+        self.interval = settings.getfloat("ARCHIVE_COMMIT_INTERVAL", 5.0)
+        self.retries = settings.getint("ARCHIVE_FLUSH_RETRIES", 3)
+        self.resumed_from = settings.getint("ARCHIVE_RESUMED_FROM", 0) or None
+        self.near_dup = near_dup_config(settings)
+        self.writer: ArchiveWriter | None = None
+        self.timer: task.LoopingCall | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        engine = create_archive_engine(self.url)
+        start_urls = list(getattr(self.crawler.spider, "start_urls", []) or [])
+        name = self.crawler.spider.name if self.crawler.spider else "unknown"
+        run_id = start_run(engine, name, start_urls, self.resumed_from)
+        self.writer = ArchiveWriter(engine, run_id, PARSER_VERSION, self.near_dup)
+        self.stats.set_value(f"{STATS}/run_id", run_id)
+        self.stats.set_value(f"{STATS}/url", engine.url.render_as_string(hide_password=True))
+        self.timer = task.LoopingCall(self._flush_quietly)
+        self.timer.start(self.interval, now=False)
+
+    def process_item(self, item: FetchItem | ArticleItem) -> FetchItem | ArticleItem:
+        assert self.writer is not None
+        if isinstance(item, FetchItem):
+            self.writer.add_fetch(to_fetch_record(item))
+        else:
+            self.writer.add_article(
+                ArticleRecord(
+                    article=item.article,
+                    content_hash=item.content_hash,
+                    fetch_key=item.fetch_key,
+                    signature=item.signature,
+                    declared_canonical=item.article.canonicalDeclared,
+                )
+            )
+        if self.writer.pending >= self.batch_size:
+            self._flush_quietly()
+        return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.timer and self.timer.running:
+            self.timer.stop()
+        if self.writer is None:
+            return
+        for attempt in range(1, self.retries + 1):
+            if self._flush_quietly():
+                break
+            time.sleep(min(2**attempt, 10))
+        if self.writer.pending:
+            self.stats.set_value(f"{STATS}/unsaved", self.writer.pending)
+            logger.error(
+                "archive write failed: %d records not stored in %s; re-run the crawl with "
+                "--resume to fetch them again",
+                self.writer.pending,
+                self.url,
+            )
+        self._record_totals()
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.writer is None:
+            return
+        status = "finished" if reason == "finished" and not self.writer.pending else reason
+        stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
+        try:
+            finish_run(self.writer.engine, self.writer.run_id, status, stats)
+        except DBAPIError as exc:
+            logger.error("could not record the crawl run's stats: %s", exc.orig)
+        self.writer.engine.dispose()
+
+    def _flush_quietly(self) -> bool:
+        """Flush; on a database error keep the batch for the next attempt and say why."""
+        assert self.writer is not None
+        try:
+            self.writer.flush()
+        except (OperationalError, DBAPIError) as exc:
+            self.stats.inc_value(f"{STATS}/flush_failed")
+            logger.warning(
+                "archive commit failed, %d records kept for retry: %s",
+                self.writer.pending,
+                str(exc.orig).splitlines()[0],
+            )
+            return False
+        self._record_totals()
+        return True
+
+    def _record_totals(self) -> None:
+        assert self.writer is not None
+        for name, value in vars(self.writer.totals).items():
+            self.stats.set_value(f"{STATS}/{name}", value)
+
+
+def to_fetch_record(item: FetchItem) -> FetchRecord:
+    return FetchRecord(
+        key=item.key,
+        url=item.url,
+        final_url=item.final_url,
+        status=item.status,
+        fetched_at=item.fetched_at,
+        body=item.body,
+        error=item.error,
+        content_type=item.content_type,
+        etag=item.etag,
+        last_modified=item.last_modified,
+    )
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)

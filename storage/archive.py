@@ -1,0 +1,618 @@
+"""Batched writes into the archive: fetches, blobs, article versions, tombstones, clusters.
+
+One :meth:`ArchiveWriter.flush` is one transaction. Every lookup it needs is done once per batch
+with ``IN`` queries and every insert is an ``executemany``, so writing stays close to the speed
+of bare inserts; if the transaction fails, the batch stays pending and nothing half-written is
+left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import numpy as np
+import zstandard
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from crawler.parsers.records import Article as ParsedArticle
+from storage import models as m
+from storage.fingerprints import NearDupConfig, estimated_jaccard, lsh_buckets
+from storage.records import ArticleRecord, FetchRecord
+
+TOMBSTONE_STATUSES = {404: "http_404", 410: "http_410"}
+ARTICLES = m.Article.__table__
+"""Core table for executemany UPDATEs keyed by a bound id (the ORM wants primary-key dicts)."""
+IN_CHUNK = 500
+"""Bound parameters per ``IN`` query, well under SQLite's limit."""
+
+_compressor = zstandard.ZstdCompressor(level=6)
+_decompressor = zstandard.ZstdDecompressor()
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def compress(body: bytes) -> bytes:
+    return _compressor.compress(body)
+
+
+def decompress(blob: m.Blob) -> bytes:
+    if blob.compression != "zstd":
+        raise ValueError(f"unknown blob compression {blob.compression!r}")
+    return _decompressor.decompress(blob.data)
+
+
+def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:  # type: ignore[type-arg]
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class FlushResult:
+    fetches: int = 0
+    new_blobs: int = 0
+    new_articles: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    aliases: int = 0
+    tombstones: int = 0
+    clustered: int = 0
+
+    def add(self, other: FlushResult) -> None:
+        for name in vars(self):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class _Pending:
+    fetches: list[FetchRecord] = field(default_factory=list)
+    articles: list[ArticleRecord] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.fetches) + len(self.articles)
+
+
+def start_run(
+    engine: Engine, spider: str, start_urls: Sequence[str], resumed_from: int | None = None
+) -> int:
+    with Session(engine) as session, session.begin():
+        run = m.CrawlRun(
+            spider=spider,
+            started_at=now(),
+            status="running",
+            start_urls=list(start_urls),
+            stats={},
+            resumed_from=resumed_from,
+        )
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(engine: Engine, run_id: int, status: str, stats: dict[str, object]) -> None:
+    with Session(engine) as session, session.begin():
+        session.execute(
+            update(m.CrawlRun)
+            .where(m.CrawlRun.id == run_id)
+            .values(status=status, finished_at=now(), stats=stats)
+        )
+
+
+class ArchiveWriter:
+    """Buffers records and writes them in one transaction per :meth:`flush`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        run_id: int,
+        parser_version: str,
+        near_dup: NearDupConfig | None = None,
+    ) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.parser_version = parser_version
+        self.near_dup = near_dup or NearDupConfig()
+        self.totals = FlushResult()
+        self._pending = _Pending()
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    def add_fetch(self, record: FetchRecord) -> None:
+        self._pending.fetches.append(record)
+
+    def add_article(self, record: ArticleRecord) -> None:
+        self._pending.articles.append(record)
+
+    def flush(self) -> FlushResult:
+        if not self._pending:
+            return FlushResult()
+        batch = self._pending
+        result = FlushResult()
+        with Session(self.engine) as session, session.begin():
+            fetch_ids = self._write_fetches(session, batch.fetches, result)
+            self._write_tombstones(session, batch.fetches, fetch_ids, result)
+            self._write_articles(session, batch.articles, fetch_ids, result)
+        self._pending = _Pending()
+        self.totals.add(result)
+        return result
+
+    def _write_fetches(
+        self, session: Session, fetches: list[FetchRecord], result: FlushResult
+    ) -> dict[str, int]:
+        if not fetches:
+            return {}
+        bodies: dict[str, bytes] = {}
+        blob_of: dict[str, str | None] = {}
+        for fetch in fetches:
+            if fetch.body is None:
+                blob_of[fetch.key] = None
+                continue
+            sha = hashlib.sha256(fetch.body).hexdigest()
+            bodies.setdefault(sha, fetch.body)
+            blob_of[fetch.key] = sha
+        known: set[str] = set()
+        for part in chunks(list(bodies)):
+            known.update(session.scalars(select(m.Blob.sha256).where(m.Blob.sha256.in_(part))))
+        new_blobs = [
+            {"sha256": sha, "compression": "zstd", "size": len(body), "data": compress(body)}
+            for sha, body in bodies.items()
+            if sha not in known
+        ]
+        if new_blobs:
+            session.execute(insert(m.Blob), new_blobs)
+        result.new_blobs += len(new_blobs)
+        rows = [
+            {
+                "key": f.key,
+                "crawl_run_id": self.run_id,
+                "url": f.url,
+                "final_url": f.final_url,
+                "status": f.status,
+                "error": f.error,
+                "content_type": f.content_type,
+                "etag": f.etag,
+                "last_modified": f.last_modified,
+                "fetched_at": f.fetched_at,
+                "blob_sha256": blob_of[f.key],
+            }
+            for f in fetches
+        ]
+        returned = session.execute(insert(m.Fetch).returning(m.Fetch.id, m.Fetch.key), rows)
+        result.fetches += len(rows)
+        return {key: fetch_id for fetch_id, key in returned}
+
+    def _write_tombstones(
+        self,
+        session: Session,
+        fetches: list[FetchRecord],
+        fetch_ids: dict[str, int],
+        result: FlushResult,
+    ) -> None:
+        gone = {}
+        for fetch in fetches:
+            reason = _tombstone_reason(fetch)
+            if reason:
+                gone[fetch.url] = (reason, fetch_ids.get(fetch.key))
+        if not gone:
+            return
+        urls = list(gone)
+        article_of: dict[str, int] = {}
+        for part in chunks(urls):
+            direct = select(m.Article.canonical_url, m.Article.id).where(
+                m.Article.canonical_url.in_(part), m.Article.status == "live"
+            )
+            via_alias = (
+                select(m.UrlAlias.url, m.Article.id)
+                .join(m.Article, m.Article.id == m.UrlAlias.article_id)
+                .where(m.UrlAlias.url.in_(part), m.Article.status == "live")
+            )
+            for query in (direct, via_alias):
+                article_of.update((url, aid) for url, aid in session.execute(query))
+        for url, article_id in article_of.items():
+            reason, fetch_id = gone[url]
+            session.execute(
+                update(m.Article).where(m.Article.id == article_id).values(status="removed")
+            )
+            session.add(
+                m.Tombstone(
+                    article_id=article_id,
+                    crawl_run_id=self.run_id,
+                    fetch_id=fetch_id,
+                    reason=reason,
+                    recorded_at=now(),
+                )
+            )
+            result.tombstones += 1
+        session.flush()
+
+    def _write_articles(
+        self,
+        session: Session,
+        records: list[ArticleRecord],
+        fetch_ids: dict[str, int],
+        result: FlushResult,
+    ) -> None:
+        if not records:
+            return
+        stamp = now()
+        by_canonical: dict[str, ArticleRecord] = {}
+        for record in records:
+            by_canonical.setdefault(record.article.canonicalUrl, record)
+        result.unchanged += len(records) - len(by_canonical)
+        existing = self._existing_articles(session, list(by_canonical))
+        same_content = self._articles_by_hash(
+            session, [r.content_hash for url, r in by_canonical.items() if url not in existing]
+        )
+        touched: list[int] = []
+        new_rows: list[ArticleRecord] = []
+        changed: list[tuple[int, int, ArticleRecord]] = []
+        aliases: list[dict[str, object]] = []
+        for url, record in by_canonical.items():
+            if url in existing:
+                article_id, old_hash, version = existing[url]
+                if old_hash == record.content_hash:
+                    touched.append(article_id)
+                    result.unchanged += 1
+                else:
+                    changed.append((article_id, version + 1, record))
+            elif record.content_hash in same_content:
+                article_id = same_content[record.content_hash]
+                touched.append(article_id)
+                aliases.append({"url": url, "article_id": article_id, "reason": "same_content"})
+            else:
+                same_content[record.content_hash] = -1
+                new_rows.append(record)
+        if touched:
+            session.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == bindparam("aid"))
+                .values(last_seen=stamp, status="live"),
+                [{"aid": article_id} for article_id in touched],
+            )
+        new_ids = self._insert_articles(session, new_rows, stamp)
+        for record in new_rows:
+            same_content[record.content_hash] = new_ids[record.article.canonicalUrl]
+        for record in records:
+            self._collect_alias(record, by_canonical, existing, new_ids, aliases)
+        result.aliases += self._insert_aliases(session, aliases)
+        if changed:
+            session.execute(
+                update(ARTICLES)
+                .where(ARTICLES.c.id == bindparam("aid"))
+                .values(
+                    last_seen=stamp,
+                    status="live",
+                    current_version=bindparam("ver"),
+                    content_hash=bindparam("hash"),
+                ),
+                [{"aid": aid, "ver": ver, "hash": rec.content_hash} for aid, ver, rec in changed],
+            )
+        versions = [(new_ids[rec.article.canonicalUrl], 1, rec) for rec in new_rows] + changed
+        self.write_versions(session, versions, fetch_ids, stamp)
+        result.new_articles += len(new_rows)
+        result.new_versions += len(versions)
+        result.clustered += self._cluster(session, [(aid, rec) for aid, _, rec in versions])
+
+    def _existing_articles(
+        self, session: Session, urls: list[str]
+    ) -> dict[str, tuple[int, str, int]]:
+        found: dict[str, tuple[int, str, int]] = {}
+        for part in chunks(urls):
+            rows = session.execute(
+                select(
+                    m.Article.canonical_url,
+                    m.Article.id,
+                    m.Article.content_hash,
+                    m.Article.current_version,
+                ).where(m.Article.canonical_url.in_(part))
+            )
+            for url, article_id, content_hash, version in rows:
+                found[url] = (article_id, content_hash, version)
+        return found
+
+    def _articles_by_hash(self, session: Session, hashes: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunks(list(set(hashes))):
+            rows = session.execute(
+                select(m.Article.content_hash, m.Article.id)
+                .where(m.Article.content_hash.in_(part))
+                .order_by(m.Article.id)
+            )
+            for content_hash, article_id in rows:
+                found.setdefault(content_hash, article_id)
+        return found
+
+    def _insert_articles(
+        self, session: Session, records: list[ArticleRecord], stamp: datetime
+    ) -> dict[str, int]:
+        if not records:
+            return {}
+        rows = [
+            {
+                "canonical_url": r.article.canonicalUrl,
+                "first_seen": stamp,
+                "last_seen": stamp,
+                "current_version": 1,
+                "content_hash": r.content_hash,
+                "status": "live",
+                "has_canonical_link": r.declared_canonical,
+            }
+            for r in records
+        ]
+        returned = session.execute(
+            insert(m.Article).returning(m.Article.id, m.Article.canonical_url), rows
+        )
+        return {url: article_id for article_id, url in returned}
+
+    @staticmethod
+    def _collect_alias(
+        record: ArticleRecord,
+        by_canonical: dict[str, ArticleRecord],
+        existing: dict[str, tuple[int, str, int]],
+        new_ids: dict[str, int],
+        aliases: list[dict[str, object]],
+    ) -> None:
+        canonical = record.article.canonicalUrl
+        fetched = record.article.url
+        if fetched == canonical:
+            return
+        article_id = new_ids.get(canonical) or existing.get(canonical, (None,))[0]
+        if article_id is None:
+            return
+        aliases.append({"url": fetched, "article_id": article_id, "reason": "canonical_link"})
+
+    @staticmethod
+    def _insert_aliases(session: Session, aliases: list[dict[str, object]]) -> int:
+        unique = {str(a["url"]): a for a in aliases}
+        if not unique:
+            return 0
+        known: set[str] = set()
+        for part in chunks(list(unique)):
+            known.update(session.scalars(select(m.UrlAlias.url).where(m.UrlAlias.url.in_(part))))
+        rows = [row for url, row in unique.items() if url not in known]
+        if rows:
+            session.execute(insert(m.UrlAlias), rows)
+        return len(rows)
+
+    def write_versions(
+        self,
+        session: Session,
+        versions: list[tuple[int, int, ArticleRecord]],
+        fetch_ids: dict[str, int],
+        stamp: datetime,
+    ) -> None:
+        """Insert article versions with their advice items and links."""
+        if not versions:
+            return
+        rows = [
+            version_row(rec.article, self.parser_version)
+            | {
+                "article_id": aid,
+                "version": ver,
+                "content_hash": rec.content_hash,
+                "fetch_id": fetch_ids.get(rec.fetch_key or ""),
+                "crawl_run_id": self.run_id,
+                "created_at": stamp,
+            }
+            for aid, ver, rec in versions
+        ]
+        returned = session.execute(
+            insert(m.ArticleVersion).returning(
+                m.ArticleVersion.id, m.ArticleVersion.article_id, m.ArticleVersion.version
+            ),
+            rows,
+        )
+        version_ids = {(aid, ver): vid for vid, aid, ver in returned}
+        write_children(
+            session,
+            [(version_ids[(aid, ver)], rec.article) for aid, ver, rec in versions],
+            self.parser_version,
+        )
+
+    def _cluster(self, session: Session, members: list[tuple[int, ArticleRecord]]) -> int:
+        """Attach each article whose content is new to the near-duplicate cluster it belongs to."""
+        signed = [(aid, rec.signature) for aid, rec in members if rec.signature]
+        if not signed:
+            return 0
+        config = self.near_dup
+        ids = [aid for aid, _ in signed]
+        for part in chunks(ids):
+            session.execute(delete(m.LshBand).where(m.LshBand.article_id.in_(part)))
+            session.execute(delete(m.Signature).where(m.Signature.article_id.in_(part)))
+        values = {aid: np.frombuffer(sig, dtype=np.uint64) for aid, sig in signed}
+        buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
+        candidates = self._candidates(session, buckets)
+        session.execute(
+            insert(m.Signature), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
+        )
+        session.execute(
+            insert(m.LshBand),
+            [
+                {"article_id": aid, "band": band, "bucket": bucket}
+                for aid, bands in buckets.items()
+                for band, bucket in enumerate(bands)
+            ],
+        )
+        stored = self._signatures(session, {c for cs in candidates.values() for c in cs})
+        stored.update(values)
+        matches = {
+            aid: sorted(
+                other
+                for other in candidates[aid]
+                if other != aid
+                and estimated_jaccard(values[aid], stored[other]) >= config.threshold
+            )
+            for aid in ids
+        }
+        return assign_clusters(session, matches)
+
+    def _candidates(self, session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
+        wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for aid, bands in buckets.items():
+            for band, bucket in enumerate(bands):
+                wanted[(band, bucket)].append(aid)
+        out: dict[int, set[int]] = {aid: set() for aid in buckets}
+        for part in chunks(list({bucket for _, bucket in wanted})):
+            rows = session.execute(
+                select(m.LshBand.article_id, m.LshBand.band, m.LshBand.bucket).where(
+                    m.LshBand.bucket.in_(part)
+                )
+            )
+            for other, band, bucket in rows:
+                for aid in wanted.get((band, bucket), ()):
+                    out[aid].add(other)
+        for aids in wanted.values():
+            for aid in aids:
+                out[aid].update(aids)
+        return out
+
+    @staticmethod
+    def _signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        out: dict[int, np.ndarray] = {}
+        for part in chunks(list(ids)):
+            rows = session.execute(
+                select(m.Signature.article_id, m.Signature.minhash).where(
+                    m.Signature.article_id.in_(part)
+                )
+            )
+            for aid, data in rows:
+                out[aid] = np.frombuffer(data, dtype=np.uint64)
+        return out
+
+
+def version_row(article: ParsedArticle, parser_version: str) -> dict[str, object]:
+    return {
+        "parser_version": parser_version,
+        "url": article.url,
+        "headline": article.headline,
+        "body": article.articleBody,
+        "language": article.inLanguage,
+        "encoding": article.encoding,
+        "date_published": article.datePublished,
+        "date_modified": article.dateModified,
+        "authors": list(article.authors),
+        "breadcrumbs": list(article.breadcrumbs),
+        "category": article.category,
+        "description": article.description,
+        "medically_reviewed_by": list(article.medicallyReviewedBy),
+        "last_reviewed": article.lastReviewed,
+    }
+
+
+def write_children(
+    session: Session, versions: list[tuple[int, ParsedArticle]], parser_version: str
+) -> None:
+    advice_rows = []
+    link_rows = []
+    for version_id, article in versions:
+        advice_rows.extend(
+            {
+                "version_id": version_id,
+                "position": position,
+                "list_index": item.list_index,
+                "printed_number": item.printed_number,
+                "marker": item.marker,
+                "text": item.text,
+                "explanation": item.explanation,
+                "parser_version": parser_version,
+            }
+            for position, item in enumerate(article.advice)
+        )
+        link_rows.extend(
+            {
+                "version_id": version_id,
+                "kind": kind,
+                "position": position,
+                "url": link.url,
+                "text": link.text,
+                "title": link.title,
+                "parser_version": parser_version,
+            }
+            for kind, position, link in _links(article)
+        )
+    if advice_rows:
+        session.execute(insert(m.AdviceItem), advice_rows)
+    if link_rows:
+        session.execute(insert(m.Link), link_rows)
+
+
+def _links(article: ParsedArticle) -> Iterator[tuple[str, int, object]]:
+    if article.previous:
+        yield "prev", 0, article.previous
+    if article.next:
+        yield "next", 0, article.next
+    for position, link in enumerate(article.related):
+        yield "related", position, link
+
+
+def assign_clusters(session: Session, matches: dict[int, list[int]]) -> int:
+    """Union each article with its verified near-duplicates, then re-elect canonical members."""
+    clustered = 0
+    touched: set[int] = set()
+    for aid, others in matches.items():
+        if not others:
+            continue
+        group = [aid, *others]
+        cluster_ids = sorted(
+            {
+                cluster_id
+                for cluster_id in session.scalars(
+                    select(m.Article.cluster_id).where(m.Article.id.in_(group))
+                )
+                if cluster_id is not None
+            }
+        )
+        if cluster_ids:
+            target = cluster_ids[0]
+            for other_cluster in cluster_ids[1:]:
+                session.execute(
+                    update(m.Article)
+                    .where(m.Article.cluster_id == other_cluster)
+                    .values(cluster_id=target)
+                )
+                session.execute(delete(m.Cluster).where(m.Cluster.id == other_cluster))
+        else:
+            cluster = m.Cluster()
+            session.add(cluster)
+            session.flush()
+            target = cluster.id
+        session.execute(update(m.Article).where(m.Article.id.in_(group)).values(cluster_id=target))
+        touched.add(target)
+        clustered += 1
+    for cluster_id in touched:
+        elect_canonical(session, cluster_id)
+    return clustered
+
+
+def elect_canonical(session: Session, cluster_id: int) -> None:
+    """rel=canonical first, then earliest seen, then lowest id: stable across re-crawls."""
+    best = session.scalar(
+        select(m.Article.id)
+        .where(m.Article.cluster_id == cluster_id)
+        .order_by(m.Article.has_canonical_link.desc(), m.Article.first_seen, m.Article.id)
+        .limit(1)
+    )
+    session.execute(
+        update(m.Cluster).where(m.Cluster.id == cluster_id).values(canonical_article_id=best)
+    )
+
+
+def _tombstone_reason(fetch: FetchRecord) -> str | None:
+    if fetch.status in TOMBSTONE_STATUSES:
+        return TOMBSTONE_STATUSES[fetch.status]
+    if fetch.status == 200 and fetch.final_url != fetch.url and _is_home(fetch.final_url):
+        return None if _is_home(fetch.url) else "soft_404"
+    return None
+
+
+def _is_home(url: str) -> bool:
+    return urlsplit(url).path in ("", "/", "/index.html")

@@ -1,0 +1,145 @@
+"""Open an archive database by SQLAlchemy URL, tuned per backend, with its schema up to date.
+
+SQLite is the zero-set-up default: WAL so readers (analysts) never block the crawler, foreign
+keys on, and a busy timeout so a briefly locked file waits instead of failing. PostgreSQL is
+reached with ``postgresql+psycopg://`` URLs through the very same models.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from storage.errors import ArchiveError
+
+DEFAULT_URL = "sqlite:///archive.db"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def database_url(value: str | None) -> str:
+    """Accept a SQLAlchemy URL or a plain file path (taken as a SQLite file)."""
+    if not value:
+        return DEFAULT_URL
+    if "://" in value:
+        return value
+    return f"sqlite:///{value}"
+
+
+def create_archive_engine(
+    url: str, *, upgrade: bool = True, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> Engine:
+    """Create the engine and make sure the schema exists.
+
+    An empty database is migrated to the newest revision on first use; a database at an older
+    revision is refused with a hint, because upgrading a shared archive should be deliberate.
+    """
+    url = database_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ArchiveError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_path(parsed.database)
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ModuleNotFoundError) as exc:
+        raise ArchiveError(f"no driver for {parsed.drivername!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
+    if upgrade:
+        ensure_schema(engine)
+    return engine
+
+
+def open_readonly(url: str) -> Engine:
+    """An engine that cannot write: analysts' queries never lock out a running crawl."""
+    url = database_url(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if not path.is_file():
+            raise ArchiveError(f"no archive at {path}: run a crawl first")
+        engine = create_engine(
+            f"sqlite:///file:{path.resolve()}?mode=ro&uri=true",
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+    else:
+        engine = create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise ArchiveError(f"cannot open archive {url!r}: {_first_line(exc)}") from exc
+    if current is None:
+        raise ArchiveError(f"{url} is not an archive (no schema): run a crawl first")
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def ensure_schema(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            has_tables = bool(inspect(conn).get_table_names())
+    except OperationalError as exc:
+        raise ArchiveError(f"cannot open archive {engine.url!r}: {_first_line(exc)}") from exc
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    if current == head:
+        return
+    if current is None and not has_tables:
+        upgrade(engine)
+        return
+    raise ArchiveError(
+        f"archive schema is at revision {current or 'unknown'}, this version needs {head}: "
+        "run 'healtharchive db upgrade' first"
+    )
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    except OperationalError as exc:
+        raise ArchiveError(f"cannot migrate archive: {_first_line(exc)}") from exc
+
+
+def _check_sqlite_path(database: str | None) -> None:
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise ArchiveError(f"cannot create archive {path}: directory {parent} does not exist")
+    target = path if path.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise ArchiveError(f"cannot write archive {path}: permission denied")
+
+
+def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return on_connect
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0]

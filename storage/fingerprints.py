@@ -1,0 +1,103 @@
+"""Content fingerprints: an exact hash for "same content" and MinHash for "nearly the same".
+
+Both are pure functions of extracted text so the pipelines (at crawl time) and ``reparse``
+(offline) compute identical values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+WORD = re.compile(r"\w+", re.UNICODE)
+CJK = re.compile(r"[\u3400-\u9fff]")
+SHINGLE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class NearDupConfig:
+    """LSH parameters: ``bands * rows == num_perm``; candidates are verified at ``threshold``."""
+
+    threshold: float = 0.7
+    num_perm: int = 128
+    bands: int = 32
+    seed: int = 1
+
+    @property
+    def rows(self) -> int:
+        return self.num_perm // self.bands
+
+
+def normalize_text(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def content_hash(headline: str, body: str, advice: Iterable[tuple[int, str]]) -> str:
+    """What makes two fetches "the same article content": title, body and printed advice."""
+    digest = hashlib.sha256()
+    digest.update(normalize_text(headline).encode())
+    digest.update(b"\x00")
+    digest.update(normalize_text(body).encode())
+    for number, text in advice:
+        digest.update(f"\x00{number}\x01{normalize_text(text)}".encode())
+    return digest.hexdigest()
+
+
+def tokens(text: str) -> list[str]:
+    """Words for Latin scripts; single characters for CJK, which has no spaces between words."""
+    out: list[str] = []
+    for word in WORD.findall(text.lower()):
+        if CJK.search(word):
+            out.extend(word)
+        else:
+            out.append(word)
+    return out
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
+    words = tokens(text)
+    if len(words) <= size:
+        return [" ".join(words).encode()]
+    return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
+
+
+def _crc32(data: bytes) -> int:
+    return zlib.crc32(data)
+
+
+def minhash(text: str, config: NearDupConfig) -> MinHash:
+    signature = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_crc32)
+    signature.update_batch(shingles(text))
+    return signature
+
+
+def signature_bytes(signature: MinHash) -> bytes:
+    return signature.hashvalues.astype(np.uint64).tobytes()
+
+
+def signature_from_bytes(data: bytes, config: NearDupConfig) -> np.ndarray:
+    values = np.frombuffer(data, dtype=np.uint64)
+    if values.size != config.num_perm:
+        raise ValueError(f"signature has {values.size} values, expected {config.num_perm}")
+    return values
+
+
+def lsh_buckets(hashvalues: np.ndarray, config: NearDupConfig) -> list[int]:
+    """One 63-bit bucket per band, so the bucket fits a signed BIGINT on every backend."""
+    rows = config.rows
+    buckets = []
+    for band in range(config.bands):
+        chunk = hashvalues[band * rows : (band + 1) * rows].tobytes()
+        buckets.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest()) >> 1)
+    return buckets
+
+
+def estimated_jaccard(a: np.ndarray, b: Sequence[int] | np.ndarray) -> float:
+    return float(np.count_nonzero(a == np.asarray(b, dtype=np.uint64)) / a.size)

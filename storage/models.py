@@ -1,0 +1,230 @@
+"""The archive's schema: SQLAlchemy 2.0 typed models shared by SQLite and PostgreSQL.
+
+Unique constraints are the last line of deduplication: whatever the pipelines let through, a
+re-crawl can never store the same fetch, blob, article, version, advice item or link twice.
+Changing this file means adding an Alembic revision under ``storage/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+URL = String(2048)
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class CrawlRun(Base):
+    """One invocation of a spider; its stats survive the process for later audits."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    spider: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(Timestamp)
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    """``running`` until closed; then ``finished``, or Scrapy's close reason (``shutdown``…)."""
+    resumed_from: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    start_urls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    stats: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Blob(Base):
+    """A raw response body, compressed, stored once per distinct content."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    compression: Mapped[str] = mapped_column(String(10))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Fetch(Base):
+    """Every response (or download failure) the crawler met, in order of arrival."""
+
+    __tablename__ = "fetches"
+    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    """Random id the spider assigns, so a retried batch can never insert a fetch twice."""
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    url: Mapped[str] = mapped_column(URL)
+    final_url: Mapped[str] = mapped_column(URL)
+    status: Mapped[int | None] = mapped_column(Integer)
+    """HTTP status; ``None`` when no response arrived (timeout, refused, data loss)."""
+    error: Mapped[str | None] = mapped_column(String(100))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    etag: Mapped[str | None] = mapped_column(String(200))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    fetched_at: Mapped[datetime] = mapped_column(Timestamp)
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+
+
+class Cluster(Base):
+    """A near-duplicate group; ``canonical_article_id`` is the member analysts should cite."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", use_alter=True)
+    )
+
+
+class Article(Base):
+    """An article identified by its canonical URL, across all crawls and versions."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    canonical_url: Mapped[str] = mapped_column(URL, unique=True)
+    first_seen: Mapped[datetime] = mapped_column(Timestamp)
+    last_seen: Mapped[datetime] = mapped_column(Timestamp)
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    """Hash of the current version's extracted content; compared on every re-crawl."""
+    status: Mapped[str] = mapped_column(String(10), default="live")
+    """``live`` or ``removed`` (a tombstone exists; the versions are kept)."""
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id"), index=True)
+    has_canonical_link: Mapped[bool] = mapped_column(default=False)
+    """The page declared this URL with ``rel=canonical``; preferred as cluster canonical."""
+
+    versions: Mapped[list[ArticleVersion]] = relationship(
+        back_populates="article", order_by="ArticleVersion.version"
+    )
+
+
+class ArticleVersion(Base):
+    """What the parser extracted from one distinct content of an article."""
+
+    __tablename__ = "article_versions"
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    parser_version: Mapped[str] = mapped_column(String(20))
+    url: Mapped[str] = mapped_column(URL)
+    headline: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(20))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    date_published: Mapped[str | None] = mapped_column(String(40))
+    date_modified: Mapped[str | None] = mapped_column(String(40))
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    breadcrumbs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    category: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    medically_reviewed_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    last_reviewed: Mapped[str | None] = mapped_column(String(40))
+
+    article: Mapped[Article] = relationship(back_populates="versions")
+
+
+class AdviceItem(Base):
+    __tablename__ = "advice_items"
+    __table_args__ = (UniqueConstraint("version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    list_index: Mapped[int] = mapped_column(Integer)
+    printed_number: Mapped[int] = mapped_column(Integer)
+    marker: Mapped[str] = mapped_column(String(40), default="")
+    text: Mapped[str] = mapped_column(Text)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    parser_version: Mapped[str] = mapped_column(String(20))
+
+
+class Link(Base):
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("version_id", "kind", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    """``prev``, ``next`` or ``related``."""
+    position: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(URL)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    parser_version: Mapped[str] = mapped_column(String(20))
+
+
+class UrlAlias(Base):
+    """Another URL that served an archived article (tracking params, print or mirror path)."""
+
+    __tablename__ = "url_aliases"
+
+    url: Mapped[str] = mapped_column(URL, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+
+
+class Tombstone(Base):
+    """An article that disappeared (404/410, or a soft-404 redirect to a home page)."""
+
+    __tablename__ = "tombstones"
+    __table_args__ = (UniqueConstraint("article_id", "crawl_run_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"))
+    fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
+    reason: Mapped[str] = mapped_column(String(30))
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Signature(Base):
+    """MinHash signature of an article's current text, for near-duplicate verification."""
+
+    __tablename__ = "signatures"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LshBand(Base):
+    """One LSH band bucket of an article's signature: an indexed lookup, sub-linear in size."""
+
+    __tablename__ = "lsh_bands"
+    __table_args__ = (Index("ix_lsh_bands_band_bucket", "band", "bucket"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger)

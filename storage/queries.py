@@ -1,0 +1,280 @@
+"""Read-only queries over the archive: what analysts, exports and the CLI ask for.
+
+Every function takes a session and returns plain rows; none of them writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from storage import models as m
+
+ARTICLE_COLUMNS = (
+    "canonical_url",
+    "url",
+    "headline",
+    "language",
+    "category",
+    "date_published",
+    "date_modified",
+    "authors",
+    "description",
+    "status",
+    "version",
+    "parser_version",
+    "first_seen",
+    "last_seen",
+    "cluster_id",
+    "is_cluster_canonical",
+    "advice_count",
+    "body",
+)
+ADVICE_COLUMNS = (
+    "canonical_url",
+    "headline",
+    "list_index",
+    "position",
+    "printed_number",
+    "marker",
+    "text",
+    "explanation",
+)
+LINK_COLUMNS = ("canonical_url", "headline", "kind", "position", "url", "text", "title")
+
+
+def current_versions() -> Select[tuple[m.Article, m.ArticleVersion]]:
+    return select(m.Article, m.ArticleVersion).join(
+        m.ArticleVersion,
+        and_(
+            m.ArticleVersion.article_id == m.Article.id,
+            m.ArticleVersion.version == m.Article.current_version,
+        ),
+    )
+
+
+def archive_counts(session: Session) -> dict[str, int]:
+    current = current_versions().subquery()
+    version_ids = select(current.c.id_1)
+    return {
+        "articles": session.scalar(
+            select(func.count()).select_from(m.Article).where(m.Article.status == "live")
+        )
+        or 0,
+        "removed": session.scalar(
+            select(func.count()).select_from(m.Article).where(m.Article.status == "removed")
+        )
+        or 0,
+        "versions": session.scalar(select(func.count()).select_from(m.ArticleVersion)) or 0,
+        "advice_items": session.scalar(
+            select(func.count())
+            .select_from(m.AdviceItem)
+            .where(m.AdviceItem.version_id.in_(version_ids))
+        )
+        or 0,
+        "links": session.scalar(
+            select(func.count()).select_from(m.Link).where(m.Link.version_id.in_(version_ids))
+        )
+        or 0,
+        "fetches": session.scalar(select(func.count()).select_from(m.Fetch)) or 0,
+        "blobs": session.scalar(select(func.count()).select_from(m.Blob)) or 0,
+        "clusters": session.scalar(select(func.count()).select_from(m.Cluster)) or 0,
+        "crawl_runs": session.scalar(select(func.count()).select_from(m.CrawlRun)) or 0,
+    }
+
+
+def crawl_runs(session: Session, limit: int = 20) -> list[m.CrawlRun]:
+    return list(session.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(limit)))
+
+
+def latest_run(session: Session) -> m.CrawlRun | None:
+    return session.scalar(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(1))
+
+
+def _advice_count() -> Any:
+    return (
+        select(func.count())
+        .where(m.AdviceItem.version_id == m.ArticleVersion.id)
+        .correlate(m.ArticleVersion)
+        .scalar_subquery()
+    )
+
+
+def iter_articles(session: Session, language: str | None = None) -> Iterator[dict[str, Any]]:
+    cluster = aliased(m.Cluster)
+    query = (
+        current_versions()
+        .add_columns(_advice_count(), cluster.canonical_article_id)
+        .outerjoin(cluster, cluster.id == m.Article.cluster_id)
+        .order_by(m.Article.id)
+    )
+    if language:
+        query = query.where(m.ArticleVersion.language == language)
+    for article, version, advice_count, canonical_id in session.execute(query).yield_per(500):
+        yield {
+            "canonical_url": article.canonical_url,
+            "url": version.url,
+            "headline": version.headline,
+            "language": version.language,
+            "category": version.category,
+            "date_published": version.date_published,
+            "date_modified": version.date_modified,
+            "authors": "; ".join(version.authors or []),
+            "description": version.description,
+            "status": article.status,
+            "version": version.version,
+            "parser_version": version.parser_version,
+            "first_seen": article.first_seen,
+            "last_seen": article.last_seen,
+            "cluster_id": article.cluster_id,
+            "is_cluster_canonical": canonical_id == article.id if article.cluster_id else None,
+            "advice_count": advice_count,
+            "body": version.body,
+        }
+
+
+def iter_advice(session: Session) -> Iterator[dict[str, Any]]:
+    query = (
+        current_versions()
+        .add_columns(m.AdviceItem)
+        .join(m.AdviceItem, m.AdviceItem.version_id == m.ArticleVersion.id)
+        .order_by(m.Article.id, m.AdviceItem.position)
+    )
+    for article, version, item in session.execute(query).yield_per(1000):
+        yield {
+            "canonical_url": article.canonical_url,
+            "headline": version.headline,
+            "list_index": item.list_index,
+            "position": item.position,
+            "printed_number": item.printed_number,
+            "marker": item.marker,
+            "text": item.text,
+            "explanation": item.explanation,
+        }
+
+
+def iter_links(session: Session) -> Iterator[dict[str, Any]]:
+    query = (
+        current_versions()
+        .add_columns(m.Link)
+        .join(m.Link, m.Link.version_id == m.ArticleVersion.id)
+        .order_by(m.Article.id, m.Link.kind, m.Link.position)
+    )
+    for article, version, link in session.execute(query).yield_per(1000):
+        yield {
+            "canonical_url": article.canonical_url,
+            "headline": version.headline,
+            "kind": link.kind,
+            "position": link.position,
+            "url": link.url,
+            "text": link.text,
+            "title": link.title,
+        }
+
+
+def latest_articles(session: Session, limit: int = 5) -> list[dict[str, Any]]:
+    query = (
+        current_versions()
+        .add_columns(_advice_count())
+        .where(m.Article.status == "live")
+        .order_by(m.Article.last_seen.desc(), m.Article.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "url": article.canonical_url,
+            "headline": version.headline,
+            "language": version.language,
+            "advice_count": advice_count,
+        }
+        for article, version, advice_count in session.execute(query)
+    ]
+
+
+def search(session: Session, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Articles whose headline or body contains every word (case-insensitive)."""
+    words = text.split()
+    if not words:
+        return []
+    conditions = [
+        or_(m.ArticleVersion.headline.ilike(f"%{w}%"), m.ArticleVersion.body.ilike(f"%{w}%"))
+        for w in words
+    ]
+    query = current_versions().where(*conditions).order_by(m.Article.id).limit(limit)
+    return [
+        {"url": a.canonical_url, "headline": v.headline, "language": v.language}
+        for a, v in session.execute(query)
+    ]
+
+
+def live_urls_on_hosts(session: Session, start_urls: Sequence[str]) -> list[str]:
+    """Known live article URLs on the start URLs' sites, to re-fetch for changes and removals."""
+    prefixes = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in start_urls}
+    query = select(m.Article.canonical_url).where(
+        m.Article.status == "live",
+        or_(*(m.Article.canonical_url.startswith(p, autoescape=True) for p in prefixes)),
+    )
+    return list(session.scalars(query.order_by(m.Article.id)))
+
+
+def article_by_url(session: Session, url: str) -> m.Article | None:
+    found = session.scalar(select(m.Article).where(m.Article.canonical_url == url))
+    if found:
+        return found
+    return session.scalar(
+        select(m.Article)
+        .join(m.UrlAlias, m.UrlAlias.article_id == m.Article.id)
+        .where(m.UrlAlias.url == url)
+    )
+
+
+def versions_of(session: Session, article_id: int) -> list[m.ArticleVersion]:
+    return list(
+        session.scalars(
+            select(m.ArticleVersion)
+            .where(m.ArticleVersion.article_id == article_id)
+            .order_by(m.ArticleVersion.version)
+        )
+    )
+
+
+def advice_of(session: Session, version_id: int) -> list[m.AdviceItem]:
+    return list(
+        session.scalars(
+            select(m.AdviceItem)
+            .where(m.AdviceItem.version_id == version_id)
+            .order_by(m.AdviceItem.position)
+        )
+    )
+
+
+def links_of(session: Session, version_id: int) -> list[m.Link]:
+    return list(
+        session.scalars(
+            select(m.Link)
+            .where(m.Link.version_id == version_id)
+            .order_by(m.Link.kind, m.Link.position)
+        )
+    )
+
+
+def clusters(session: Session) -> dict[int, list[tuple[str, bool]]]:
+    """Cluster id -> members (canonical URL, is the cluster's canonical member)."""
+    rows = session.execute(
+        select(
+            m.Article.cluster_id,
+            m.Article.canonical_url,
+            m.Cluster.canonical_article_id,
+            m.Article.id,
+        )
+        .join(m.Cluster, m.Cluster.id == m.Article.cluster_id)
+        .order_by(m.Article.cluster_id, m.Article.id)
+    )
+    out: dict[int, list[tuple[str, bool]]] = {}
+    for cluster_id, url, canonical_id, article_id in rows:
+        out.setdefault(cluster_id, []).append((url, canonical_id == article_id))
+    return out

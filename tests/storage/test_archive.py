@@ -1,0 +1,229 @@
+"""The archive's contract, run against SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from crawler.parsers.records import AdviceItem, Article, Link
+from storage import models as m
+from storage import queries
+from storage.archive import ArchiveWriter, decompress, finish_run, start_run
+from storage.db import create_archive_engine
+from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
+from storage.records import ArticleRecord, FetchRecord
+
+CONFIG = NearDupConfig()
+WORDS = (
+    "sleep hydration exercise stretching vegetables protein fiber calcium posture breathing "
+    "walking sunlight caffeine sugar salt stress meditation doctor vitamin muscles"
+).split()
+
+
+def prose(seed: int, n: int = 120) -> str:
+    return " ".join(WORDS[(seed * 7 + i * i) % len(WORDS)] + str((seed + i) % 13) for i in range(n))
+
+
+def article(url: str, body: str, title: str = "Title", advice: int = 2) -> Article:
+    return Article(
+        url=url,
+        canonicalUrl=url,
+        headline=title,
+        articleBody=body,
+        inLanguage="en",
+        encoding="utf-8",
+        advice=tuple(AdviceItem(0, n, f"tip {n}", f"{n}.") for n in range(1, advice + 1)),
+        previous=Link(url + "?prev", "Prev"),
+        related=(Link(url + "?r1", "R1..."), Link(url + "?r2", "R2...")),
+    )
+
+
+def record(art: Article, fetch_key: str | None = None) -> ArticleRecord:
+    return ArticleRecord(
+        article=art,
+        content_hash=content_hash(
+            art.headline, art.articleBody, ((a.printed_number, a.text) for a in art.advice)
+        ),
+        fetch_key=fetch_key,
+        signature=signature_bytes(minhash(art.articleBody, CONFIG)),
+    )
+
+
+def fetch(url: str, status: int = 200, body: bytes | None = b"<html>x</html>", final=None):
+    return FetchRecord(
+        key=uuid.uuid4().hex,
+        url=url,
+        final_url=final or url,
+        status=status,
+        fetched_at=datetime.now(timezone.utc),
+        body=body,
+    )
+
+
+@pytest.fixture
+def engine(archive_url: str):
+    engine = create_archive_engine(archive_url)
+    yield engine
+    engine.dispose()
+
+
+def writer(engine) -> ArchiveWriter:
+    return ArchiveWriter(engine, start_run(engine, "test", ["http://x/"]), "1", CONFIG)
+
+
+def count(engine, model) -> int:
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def crawl(engine, pages: dict[str, str]) -> ArchiveWriter:
+    w = writer(engine)
+    for url, body in pages.items():
+        f = fetch(url, body=body.encode())
+        w.add_fetch(f)
+        w.add_article(record(article(url, body), f.key))
+    w.flush()
+    return w
+
+
+def test_new_articles_are_stored_with_versions_advice_and_links(engine):
+    crawl(engine, {"http://x/a": prose(1), "http://x/b": prose(2)})
+    assert count(engine, m.Article) == 2
+    assert count(engine, m.ArticleVersion) == 2
+    assert count(engine, m.AdviceItem) == 4
+    assert count(engine, m.Link) == 6
+    with Session(engine) as s:
+        items = queries.advice_of(s, s.scalar(select(m.ArticleVersion.id).limit(1)))
+        assert [(i.printed_number, i.text, i.parser_version) for i in items] == [
+            (1, "tip 1", "1"),
+            (2, "tip 2", "1"),
+        ]
+
+
+def test_recrawl_unchanged_makes_no_new_rows_but_its_own_run(engine):
+    pages = {"http://x/a": prose(1), "http://x/b": prose(2)}
+    crawl(engine, pages)
+    before = {model: count(engine, model) for model in (m.Article, m.ArticleVersion, m.Blob)}
+    second = crawl(engine, pages)
+    assert second.totals.unchanged == 2 and second.totals.new_versions == 0
+    after = {model: count(engine, model) for model in (m.Article, m.ArticleVersion, m.Blob)}
+    assert before == after
+    assert count(engine, m.Fetch) == 4
+    assert count(engine, m.CrawlRun) == 2
+
+
+def test_changed_content_creates_a_version_and_keeps_the_old(engine):
+    crawl(engine, {"http://x/a": prose(1)})
+    crawl(engine, {"http://x/a": prose(1) + " one edited sentence"})
+    with Session(engine) as s:
+        art = queries.article_by_url(s, "http://x/a")
+        versions = queries.versions_of(s, art.id)
+        assert [v.version for v in versions] == [1, 2]
+        assert art.current_version == 2
+        assert versions[1].body.endswith("one edited sentence")
+
+
+def test_same_body_is_one_blob(engine):
+    w = writer(engine)
+    for _ in range(3):
+        w.add_fetch(fetch("http://x/a", body=b"same bytes"))
+    w.flush()
+    assert count(engine, m.Fetch) == 3
+    assert count(engine, m.Blob) == 1
+    with Session(engine) as s:
+        assert decompress(s.scalar(select(m.Blob))) == b"same bytes"
+
+
+def test_404_after_seen_is_a_tombstone_not_a_deletion(engine):
+    crawl(engine, {"http://x/a": prose(1)})
+    w = writer(engine)
+    w.add_fetch(fetch("http://x/a", status=404))
+    w.add_fetch(fetch("http://x/never-seen", status=404))
+    w.flush()
+    assert w.totals.tombstones == 1
+    with Session(engine) as s:
+        art = queries.article_by_url(s, "http://x/a")
+        assert art.status == "removed"
+        assert s.scalar(select(m.Tombstone.reason)) == "http_404"
+    assert count(engine, m.ArticleVersion) == 1
+
+
+def test_soft_404_redirect_to_home_is_a_tombstone(engine):
+    crawl(engine, {"http://x/a": prose(1)})
+    w = writer(engine)
+    w.add_fetch(fetch("http://x/a", final="http://x/"))
+    w.flush()
+    with Session(engine) as s:
+        assert s.scalar(select(m.Tombstone.reason)) == "soft_404"
+
+
+def test_same_content_under_a_new_url_is_an_alias(engine):
+    crawl(engine, {"http://x/a": prose(1)})
+    crawl(engine, {"http://mirror/a": prose(1)})
+    assert count(engine, m.Article) == 1
+    with Session(engine) as s:
+        assert queries.article_by_url(s, "http://mirror/a").canonical_url == "http://x/a"
+
+
+def test_near_duplicates_share_a_cluster_with_one_canonical(engine):
+    base = prose(3, 200)
+    crawl(engine, {"http://x/a": base, "http://x/other": prose(9, 200)})
+    crawl(engine, {"http://x/a-reprint": base + " with one changed sentence"})
+    with Session(engine) as s:
+        groups = list(queries.clusters(s).values())
+    assert groups == [[("http://x/a", True), ("http://x/a-reprint", False)]]
+
+
+def test_unique_constraints_are_the_last_line_of_dedup(engine):
+    crawl(engine, {"http://x/a": prose(1)})
+    with Session(engine) as s, pytest.raises(IntegrityError):
+        now = datetime.now(timezone.utc)
+        s.add(m.Article(canonical_url="http://x/a", first_seen=now, last_seen=now, content_hash=""))
+        s.flush()
+
+
+def test_failed_flush_writes_nothing_and_keeps_the_batch(engine):
+    w = writer(engine)
+    duplicate = fetch("http://x/a")
+    w.add_fetch(duplicate)
+    w.add_fetch(duplicate)
+    w.add_article(record(article("http://x/a", prose(1)), duplicate.key))
+    with pytest.raises(IntegrityError):
+        w.flush()
+    assert w.pending == 3
+    assert count(engine, m.Fetch) == 0
+    assert count(engine, m.Article) == 0
+
+
+def test_locked_sqlite_file_keeps_the_batch_until_it_is_free(sqlite_url):
+    engine = create_archive_engine(sqlite_url, busy_timeout_ms=100)
+    w = writer(engine)
+    w.add_article(record(article("http://x/a", prose(1))))
+    path = sqlite_url.removeprefix("sqlite:///")
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    with pytest.raises(OperationalError, match="locked"):
+        w.flush()
+    assert w.pending == 1
+    locker.execute("ROLLBACK")
+    locker.close()
+    w.flush()
+    assert w.pending == 0
+    assert count(engine, m.Article) == 1
+    engine.dispose()
+
+
+def test_run_stats_are_recorded(engine):
+    w = writer(engine)
+    finish_run(engine, w.run_id, "finished", {"downloader/response_count": 3})
+    with Session(engine) as s:
+        run = queries.latest_run(s)
+        assert run.status == "finished"
+        assert run.stats["downloader/response_count"] == 3
+        assert run.finished_at is not None
