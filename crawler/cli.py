@@ -17,8 +17,10 @@ import click
 from sqlalchemy.orm import Session
 
 from crawler.crawl import CrawlError, CrawlSummary, build_settings, is_local, preflight, run_crawl
+from crawler.parsers import PARSER_VERSION
 from storage import queries
 from storage.db import create_archive_engine, database_url, open_readonly, upgrade
+from storage.diff import diff_versions
 from storage.errors import ArchiveError
 from storage.export import export_rows
 
@@ -229,6 +231,65 @@ def extract(paths: tuple[str, ...], url: str | None, jsonl: bool) -> None:
         click.echo(json.dumps(record, ensure_ascii=False, indent=None if jsonl else 2))
     if failed == len(paths):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("url")
+@db_option
+@click.option("--old", "old_version", type=int, help="Version to compare from (default: previous).")
+@click.option("--new", "new_version", type=int, help="Version to compare to (default: current).")
+def diff(url: str, db: str, old_version: int | None, new_version: int | None) -> None:
+    """Show what changed between two versions of an article.
+
+    Example: healtharchive diff https://health.example.com/a.html
+    """
+    with clear_errors(), readonly_session(db) as session:
+        article = queries.article_by_url(session, url)
+        if article is None:
+            raise ValueError(f"no archived article at {url}")
+        versions = {v.version: v for v in queries.versions_of(session, article.id)}
+        new = versions.get(new_version or article.current_version)
+        old = versions.get(old_version or (new.version - 1 if new else 0))
+        if old is None or new is None:
+            raise ValueError(f"{url} has versions {sorted(versions)}; pick two with --old/--new")
+        lines = diff_versions(
+            old, new, queries.advice_of(session, old.id), queries.advice_of(session, new.id)
+        )
+    click.echo("\n".join(lines))
+
+
+@main.command()
+@db_option
+@click.option("--all", "everything", is_flag=True, help="Also versions already up to date.")
+def reparse(db: str, everything: bool) -> None:
+    """Rebuild extracted rows from the archived raw pages with the current parser (offline).
+
+    Example: healtharchive reparse --db archive.db
+    """
+    from crawler.reparse import reparse as run_reparse
+
+    with clear_errors():
+        engine = create_archive_engine(db)
+        result = run_reparse(engine, only_stale=not everything)
+        engine.dispose()
+    click.echo(
+        f"reparsed {result.reparsed} versions with parser {PARSER_VERSION}: "
+        f"{result.changed} changed, {result.failed} no longer parse"
+    )
+
+
+@main.command()
+@db_option
+def clusters(db: str) -> None:
+    """List near-duplicate clusters; the canonical member is marked with *.
+
+    Example: healtharchive clusters --db archive.db
+    """
+    with clear_errors(), readonly_session(db) as session:
+        for cluster_id, members in queries.clusters(session).items():
+            click.echo(f"cluster {cluster_id}")
+            for url, canonical in members:
+                click.echo(f"  {'*' if canonical else ' '} {url}")
 
 
 @main.group()

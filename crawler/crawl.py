@@ -88,7 +88,7 @@ def run_crawl(
     revisit_urls: Sequence[str] = (),
     sitemap: bool = True,
 ) -> CrawlSummary:
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(HealthSpider)
     process.crawl(
         crawler,
@@ -115,8 +115,8 @@ def summarize(stats: Mapping[str, Any]) -> CrawlSummary:
     errors.update({k: v for k, v in outcomes.items() if k in ERROR_OUTCOMES})
     archive = prefixed("healtharchive/archive")
     return CrawlSummary(
-        run_id=stats.get("healtharchive/archive/run_id"),
-        archive=str(stats.get("healtharchive/archive/url", "")),
+        run_id=stats.get("healtharchive/run_id"),
+        archive=str(stats.get("healtharchive/archive_url", "")),
         pages_fetched=int(stats.get("downloader/response_count", 0)),
         articles=int(archive.get("new_versions", 0)) + int(archive.get("unchanged", 0)),
         new_articles=int(archive.get("new_articles", 0)),

@@ -63,8 +63,10 @@ class ArchivePipeline:
         name = self.crawler.spider.name if self.crawler.spider else "unknown"
         run_id = start_run(engine, name, start_urls, self.resumed_from)
         self.writer = ArchiveWriter(engine, run_id, PARSER_VERSION, self.near_dup)
-        self.stats.set_value(f"{STATS}/run_id", run_id)
-        self.stats.set_value(f"{STATS}/url", engine.url.render_as_string(hide_password=True))
+        self.stats.set_value("healtharchive/run_id", run_id)
+        self.stats.set_value(
+            "healtharchive/archive_url", engine.url.render_as_string(hide_password=True)
+        )
         self.timer = task.LoopingCall(self._flush_quietly)
         self.timer.start(self.interval, now=False)
 

@@ -300,7 +300,11 @@ class ArchiveWriter:
         self.write_versions(session, versions, fetch_ids, stamp)
         result.new_articles += len(new_rows)
         result.new_versions += len(versions)
-        result.clustered += self._cluster(session, [(aid, rec) for aid, _, rec in versions])
+        result.clustered += cluster_articles(
+            session,
+            [(aid, rec.signature) for aid, _, rec in versions if rec.signature],
+            self.near_dup,
+        )
 
     def _existing_articles(
         self, session: Session, urls: list[str]
@@ -418,75 +422,80 @@ class ArchiveWriter:
             self.parser_version,
         )
 
-    def _cluster(self, session: Session, members: list[tuple[int, ArticleRecord]]) -> int:
-        """Attach each article whose content is new to the near-duplicate cluster it belongs to."""
-        signed = [(aid, rec.signature) for aid, rec in members if rec.signature]
-        if not signed:
-            return 0
-        config = self.near_dup
-        ids = [aid for aid, _ in signed]
-        for part in chunks(ids):
-            session.execute(delete(m.LshBand).where(m.LshBand.article_id.in_(part)))
-            session.execute(delete(m.Signature).where(m.Signature.article_id.in_(part)))
-        values = {aid: np.frombuffer(sig, dtype=np.uint64) for aid, sig in signed}
-        buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
-        candidates = self._candidates(session, buckets)
-        session.execute(
-            insert(m.Signature), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
-        )
-        session.execute(
-            insert(m.LshBand),
-            [
-                {"article_id": aid, "band": band, "bucket": bucket}
-                for aid, bands in buckets.items()
-                for band, bucket in enumerate(bands)
-            ],
-        )
-        stored = self._signatures(session, {c for cs in candidates.values() for c in cs})
-        stored.update(values)
-        matches = {
-            aid: sorted(
-                other
-                for other in candidates[aid]
-                if other != aid
-                and estimated_jaccard(values[aid], stored[other]) >= config.threshold
-            )
-            for aid in ids
-        }
-        return assign_clusters(session, matches)
 
-    def _candidates(self, session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
-        wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for aid, bands in buckets.items():
-            for band, bucket in enumerate(bands):
-                wanted[(band, bucket)].append(aid)
-        out: dict[int, set[int]] = {aid: set() for aid in buckets}
-        for part in chunks(list({bucket for _, bucket in wanted})):
-            rows = session.execute(
-                select(m.LshBand.article_id, m.LshBand.band, m.LshBand.bucket).where(
-                    m.LshBand.bucket.in_(part)
-                )
-            )
-            for other, band, bucket in rows:
-                for aid in wanted.get((band, bucket), ()):
-                    out[aid].add(other)
-        for aids in wanted.values():
-            for aid in aids:
-                out[aid].update(aids)
-        return out
+def cluster_articles(
+    session: Session, signed: list[tuple[int, bytes]], config: NearDupConfig
+) -> int:
+    """Store signatures and LSH bands, then attach each article to its near-duplicates' cluster.
 
-    @staticmethod
-    def _signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
-        out: dict[int, np.ndarray] = {}
-        for part in chunks(list(ids)):
-            rows = session.execute(
-                select(m.Signature.article_id, m.Signature.minhash).where(
-                    m.Signature.article_id.in_(part)
-                )
+    Candidates come from indexed band lookups (sub-linear in archive size) and are verified
+    with the estimated Jaccard similarity before two articles are put together.
+    """
+    if not signed:
+        return 0
+    ids = [aid for aid, _ in signed]
+    for part in chunks(ids):
+        session.execute(delete(m.LshBand).where(m.LshBand.article_id.in_(part)))
+        session.execute(delete(m.Signature).where(m.Signature.article_id.in_(part)))
+    values = {aid: np.frombuffer(sig, dtype=np.uint64) for aid, sig in signed}
+    buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
+    candidates = _candidates(session, buckets)
+    session.execute(
+        insert(m.Signature), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
+    )
+    session.execute(
+        insert(m.LshBand),
+        [
+            {"article_id": aid, "band": band, "bucket": bucket}
+            for aid, bands in buckets.items()
+            for band, bucket in enumerate(bands)
+        ],
+    )
+    stored = _signatures(session, {c for cs in candidates.values() for c in cs} - set(values))
+    stored.update(values)
+    matches = {
+        aid: sorted(
+            other
+            for other in candidates[aid]
+            if other != aid and estimated_jaccard(values[aid], stored[other]) >= config.threshold
+        )
+        for aid in ids
+    }
+    return assign_clusters(session, matches)
+
+
+def _candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
+    wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for aid, bands in buckets.items():
+        for band, bucket in enumerate(bands):
+            wanted[(band, bucket)].append(aid)
+    out: dict[int, set[int]] = {aid: set() for aid in buckets}
+    for part in chunks(list({bucket for _, bucket in wanted})):
+        rows = session.execute(
+            select(m.LshBand.article_id, m.LshBand.band, m.LshBand.bucket).where(
+                m.LshBand.bucket.in_(part)
             )
-            for aid, data in rows:
-                out[aid] = np.frombuffer(data, dtype=np.uint64)
-        return out
+        )
+        for other, band, bucket in rows:
+            for aid in wanted.get((band, bucket), ()):
+                out[aid].add(other)
+    for aids in wanted.values():
+        for aid in aids:
+            out[aid].update(aids)
+    return out
+
+
+def _signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
+    out: dict[int, np.ndarray] = {}
+    for part in chunks(list(ids)):
+        rows = session.execute(
+            select(m.Signature.article_id, m.Signature.minhash).where(
+                m.Signature.article_id.in_(part)
+            )
+        )
+        for aid, data in rows:
+            out[aid] = np.frombuffer(data, dtype=np.uint64)
+    return out
 
 
 def version_row(article: ParsedArticle, parser_version: str) -> dict[str, object]:
@@ -616,3 +625,67 @@ def _tombstone_reason(fetch: FetchRecord) -> str | None:
 
 def _is_home(url: str) -> bool:
     return urlsplit(url).path in ("", "/", "/index.html")
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """An archived version with the raw response it was extracted from."""
+
+    version_id: int
+    article_id: int
+    is_current: bool
+    parser_version: str
+    content_hash: str
+    url: str
+    content_type: str | None
+    body: bytes
+
+
+def stored_pages(session: Session, only_stale_for: str | None = None) -> Iterator[StoredPage]:
+    """Every version that has its raw body archived, oldest first."""
+    query = (
+        select(
+            m.ArticleVersion.id,
+            m.ArticleVersion.article_id,
+            m.ArticleVersion.version == m.Article.current_version,
+            m.ArticleVersion.parser_version,
+            m.ArticleVersion.content_hash,
+            m.Fetch.final_url,
+            m.Fetch.content_type,
+            m.Blob,
+        )
+        .join(m.Article, m.Article.id == m.ArticleVersion.article_id)
+        .join(m.Fetch, m.Fetch.id == m.ArticleVersion.fetch_id)
+        .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
+        .order_by(m.ArticleVersion.id)
+    )
+    if only_stale_for is not None:
+        query = query.where(m.ArticleVersion.parser_version != only_stale_for)
+    for vid, aid, current, pversion, chash, url, ctype, blob in session.execute(query):
+        yield StoredPage(vid, aid, bool(current), pversion, chash, url, ctype, decompress(blob))
+
+
+def replace_extracted(
+    session: Session,
+    page: StoredPage,
+    article: ParsedArticle,
+    content_hash: str,
+    parser_version: str,
+) -> None:
+    """Overwrite one version's extracted rows in place; the raw fetch is never touched."""
+    for child in (m.AdviceItem, m.Link):
+        session.execute(delete(child).where(child.version_id == page.version_id))
+    row = version_row(article, parser_version)
+    row.pop("url")
+    session.execute(
+        update(m.ArticleVersion)
+        .where(m.ArticleVersion.id == page.version_id)
+        .values(content_hash=content_hash, **row)
+    )
+    write_children(session, [(page.version_id, article)], parser_version)
+    if page.is_current:
+        session.execute(
+            update(m.Article)
+            .where(m.Article.id == page.article_id)
+            .values(content_hash=content_hash)
+        )

@@ -24,7 +24,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import RedirectLoop
-from crawler.parsers import NotAnArticle, ParseError, parse_article
+from crawler.parsers import NotHtml, ParseError, parse_article
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
@@ -68,7 +68,7 @@ class HealthSpider(Spider):
         self.revisit_urls = split_urls(revisit_urls)
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
-        self.link_extractor = LinkExtractor(allow_domains=self.allowed_domains, unique=True)
+        self.link_extractor = LinkExtractor(unique=True)
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
@@ -100,20 +100,26 @@ class HealthSpider(Spider):
             return
         try:
             article = parse_article(response.body, response.url, text_headers(response))
-        except NotAnArticle:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+        except NotHtml as exc:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
+            self.logger.info("not an HTML page: %s", exc)
+            return
         except ParseError as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
-            self.logger.info("no article in %s: %s", response.url, exc)
-            return
         else:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
             yield ArticleItem(fetch_key=fetch.key, article=article)
         if isinstance(response, TextResponse):
             for link in self.link_extractor.extract_links(response):
-                yield response.follow(
-                    strip_tracking(link.url), self.parse_page, errback=self.on_error
-                )
+                if self.in_scope(link.url):
+                    yield response.follow(
+                        strip_tracking(link.url), self.parse_page, errback=self.on_error
+                    )
+
+    def in_scope(self, url: str) -> bool:
+        """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
+        host = urlsplit(url).hostname or ""
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     def on_error(self, failure: Failure) -> Iterator[FetchItem]:
         request = failure.request  # type: ignore[attr-defined]
