@@ -39,6 +39,7 @@ FAILURE_REASONS = {
     "DNSLookupError": "dns_error",
     "CancelledError": "too_large",
     "RedirectLoop": "redirect_loop",
+    "ResponseDataLossError": "dataloss",
 }
 
 

@@ -1,0 +1,258 @@
+"""Flatten a content subtree into the text blocks a reader sees, in reading order.
+
+Numbered items come as ``<p>``s, ``<br>`` lines, headings, bold lead-ins or ``<ol>``s, and the
+markup is rarely clean (text straight inside ``<div>``s, ``<br>`` inside ``<span>``s), so the
+advice recogniser works on this flat sequence rather than on the tree. Boilerplate that may still
+sit inside the subtree (sidebars, hidden widgets, reference sections) is left out here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import lxml.html
+
+HEADING_RANKS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+BOLD_RANK = 7
+PLAIN_RANK = 8
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "hr",
+        "li",
+        "main",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        *HEADING_RANKS,
+    }
+)
+SKIPPED_TAGS = frozenset(
+    {
+        "aside",
+        "button",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "iframe",
+        "nav",
+        "noscript",
+        "script",
+        "select",
+        "style",
+        "svg",
+        "template",
+        "textarea",
+    }
+)
+LIST_TAGS = frozenset({"ol", "ul"})
+"""Unordered lists are bullets, never advice, so the advice blocks leave them out."""
+BOLD_TAGS = frozenset({"b", "strong"})
+BOILERPLATE_TOKENS = frozenset(
+    {
+        "ad",
+        "ads",
+        "advert",
+        "advertisement",
+        "bibliography",
+        "breadcrumb",
+        "breadcrumbs",
+        "citations",
+        "comment",
+        "comments",
+        "footer",
+        "footnotes",
+        "menu",
+        "mostread",
+        "nav",
+        "navbar",
+        "pagination",
+        "popular",
+        "recommend",
+        "recommended",
+        "references",
+        "related",
+        "share",
+        "sidebar",
+        "social",
+        "toc",
+        "trending",
+        "widget",
+    }
+)
+TOKEN_SPLIT_RE = re.compile(r"[\s_-]+")
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+MOST_READ_RE = re.compile(r"most[\s_-]?(?:read|viewed|popular)", re.I)
+MAX_BOILERPLATE_SHARE = 0.5
+"""A boilerplate-looking class only removes an element holding less than this share of the text,
+so a wrapper such as ``<div class="post has-sidebar">`` never takes the article with it."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, line, heading or ``<ol>`` of the content, as a reader sees it."""
+
+    text: str
+    rank: int
+    """Heading level 1–6, :data:`BOLD_RANK` for a bold-only line, :data:`PLAIN_RANK` otherwise."""
+    lead: str = ""
+    """The bold text the block opens with (``<strong>1. Soak the beans</strong> …``)."""
+    link_chars: int = 0
+    element: lxml.html.HtmlElement | None = None
+    """The ``<ol>`` element, for list blocks only."""
+
+    @property
+    def link_ratio(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass
+class _Piece:
+    text: str
+    bold: bool
+    link: bool
+
+
+@dataclass
+class _Lines:
+    lines: list[list[_Piece]] = field(default_factory=lambda: [[]])
+
+    def add(self, text: str | None, bold: bool, link: bool) -> None:
+        if text:
+            self.lines[-1].append(_Piece(text, bold, link))
+
+    def newline(self) -> None:
+        self.lines.append([])
+
+
+def content_blocks(root: lxml.html.HtmlElement) -> list[Block]:
+    """The blocks of ``root`` in document order, boilerplate left out."""
+    blocks: list[Block] = []
+    _walk(root, blocks, len(collapse(root.text_content())))
+    return blocks
+
+
+def collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_skipped(element: lxml.html.HtmlElement, root_chars: int) -> bool:
+    """Whether the element is boilerplate or hidden and should be read as if absent."""
+    if not isinstance(element.tag, str):
+        return True
+    if element.tag in SKIPPED_TAGS or _hidden(element):
+        return True
+    return _boilerplate_named(element) and (
+        len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
+    )
+
+
+def own_text(element: lxml.html.HtmlElement) -> str:
+    """Text of an element without the nested lists inside it."""
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        visible = isinstance(child.tag, str) and not _hidden(child)
+        if visible and child.tag not in LIST_TAGS and child.tag not in SKIPPED_TAGS:
+            parts.append(own_text(child))
+        parts.append(child.tail or "")
+    return collapse("".join(parts))
+
+
+def link_text_chars(element: lxml.html.HtmlElement) -> int:
+    return sum(len(collapse(a.text_content())) for a in element.iter("a"))
+
+
+def _walk(element: lxml.html.HtmlElement, blocks: list[Block], root_chars: int) -> None:
+    if element.tag in HEADING_RANKS:
+        text = collapse(element.text_content())
+        if text:
+            blocks.append(Block(text, HEADING_RANKS[element.tag], text, link_text_chars(element)))
+        return
+    if element.tag == "ol":
+        blocks.append(Block(own_text(element), PLAIN_RANK, element=element))
+        return
+    lines = _Lines()
+    lines.add(element.text, bold=element.tag in BOLD_TAGS, link=element.tag == "a")
+    for child in element:
+        if is_skipped(child, root_chars):
+            lines.add(child.tail, bold=False, link=False)
+            continue
+        if child.tag in BLOCK_TAGS or child.tag in LIST_TAGS:
+            _flush(lines, blocks)
+            lines = _Lines()
+            if child.tag != "ul":
+                _walk(child, blocks, root_chars)
+        elif child.tag == "br":
+            lines.newline()
+        else:
+            _inline(child, lines, bold=child.tag in BOLD_TAGS, link=child.tag == "a")
+        lines.add(child.tail, bold=False, link=False)
+    _flush(lines, blocks)
+
+
+def _inline(element: lxml.html.HtmlElement, lines: _Lines, bold: bool, link: bool) -> None:
+    lines.add(element.text, bold, link)
+    for child in element:
+        if isinstance(child.tag, str) and not _hidden(child) and child.tag not in SKIPPED_TAGS:
+            if child.tag == "br":
+                lines.newline()
+            else:
+                child_bold = bold or child.tag in BOLD_TAGS
+                _inline(child, lines, child_bold, link or child.tag == "a")
+        lines.add(child.tail, bold, link)
+
+
+def _flush(lines: _Lines, blocks: list[Block]) -> None:
+    for pieces in lines.lines:
+        text = collapse("".join(piece.text for piece in pieces))
+        if not text:
+            continue
+        lead = _bold_lead(pieces)
+        rank = BOLD_RANK if lead == text else PLAIN_RANK
+        link_chars = sum(len(collapse(piece.text)) for piece in pieces if piece.link)
+        blocks.append(Block(text, rank, lead, link_chars))
+
+
+def _bold_lead(pieces: list[_Piece]) -> str:
+    lead: list[str] = []
+    for piece in pieces:
+        if piece.bold:
+            lead.append(piece.text)
+        elif piece.text.strip() or lead:
+            break
+    return collapse("".join(lead))
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden", "").lower() == "true"
+        or bool(HIDDEN_STYLE_RE.search(element.get("style", "")))
+    )
+
+
+def _boilerplate_named(element: lxml.html.HtmlElement) -> bool:
+    names = f"{element.get('class', '')} {element.get('id', '')}"
+    if MOST_READ_RE.search(names):
+        return True
+    return any(token.lower() in BOILERPLATE_TOKENS for token in TOKEN_SPLIT_RE.split(names))

@@ -1,0 +1,274 @@
+"""Generic main-content extraction: the article body of any page, with no per-site selectors.
+
+The page is read once, bottom-up, as a sequence of text blocks. A block of real prose scores its
+length; a block that is mostly link text (menus, teaser lists, tag clouds) scores minus its
+length; short lines are neutral. Every container's score is the sum over the blocks inside it,
+so the best-scoring container is the smallest one that holds the article's prose while leaving
+out link-heavy furniture, even when the body is split over several sibling wrappers. Elements
+that are boilerplate by semantics or class (see :mod:`crawler.parsers.content_rules`) are never
+walked. The winner is copied, cleaned of what the walk rejected, and serialized with one line
+per block. ``doc.tree`` is only read, never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+import lxml.html
+
+from crawler.parsers.content_rules import (
+    ALWAYS_JUNK_TAGS,
+    BLOCK_TAGS,
+    CONTAINER_TAGS,
+    LANDMARK_JUNK_TAGS,
+    is_hidden,
+    names_furniture,
+)
+from crawler.parsers.document import Document
+
+PROSE_MIN_CHARS = 80
+"""A block this long without being mostly links is article prose."""
+SENTENCE_MIN_CHARS = 25
+"""A shorter block still counts as prose when it ends like a sentence."""
+SENTENCE_END = frozenset(".!?。！？…\"'”’):;")
+TEASER_ENDS = ("...", "…", "..")
+"""Teaser snippets of other articles are cut off like this."""
+TEASER_GROUP = 2
+LINK_DENSE = 0.5
+LINK_PENALTY = 2.0
+"""Link characters inside a prose block cost this much, so teaser paragraphs lose to prose."""
+PROTECT_SHARE = 0.5
+"""A furniture-looking element holding this share of the page's prose is the page itself."""
+CJK_SCALE = 3
+"""One CJK character carries about as much as three Latin letters."""
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+CJK_SAMPLE_CHARS = 4000
+WHITESPACE_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ContentProfile:
+    """Per-site override: CSS or XPath selectors that take precedence over the generic walk.
+
+    An XPath starts with ``/`` or ``(``; anything else is read as CSS.
+    """
+
+    body_selector: tuple[str, ...] = ()
+    remove_selectors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MainContent:
+    node: lxml.html.HtmlElement
+    """A cleaned copy of the main-content subtree; block structure (lists, headings) is kept."""
+    text: str
+    """Body text, one paragraph per line, without the headline."""
+    link_density: float
+    """Share of the text's characters inside links; listings score high."""
+
+
+def main_content(doc: Document, profile: ContentProfile | None = None) -> MainContent:
+    """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched."""
+    node = _profiled_node(doc, profile) if profile is not None else None
+    if node is None:
+        node = _generic_node(doc.tree)
+    text, link_chars = serialize(node)
+    return MainContent(node=node, text=text, link_density=link_chars / len(text) if text else 0.0)
+
+
+def serialize(node: lxml.html.HtmlElement) -> tuple[str, int]:
+    """Text of ``node`` with one line per block, and how many of its characters are link text."""
+    parts: list[str] = []
+    link_chars = _emit(node, parts, in_link=False)
+    lines = (WHITESPACE_RE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line), link_chars
+
+
+def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> int:
+    tag = element.tag
+    if not isinstance(tag, str):
+        return 0
+    if tag == "br":
+        parts.append("\n")
+        return 0
+    in_link = in_link or tag == "a"
+    block = tag in BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    link_chars = 0
+    if element.text:
+        parts.append(element.text)
+        link_chars += len(element.text.strip()) if in_link else 0
+    for child in element:
+        link_chars += _emit(child, parts, in_link)
+        if child.tail:
+            parts.append(child.tail)
+            link_chars += len(child.tail.strip()) if in_link else 0
+    if block:
+        parts.append("\n")
+    return link_chars
+
+
+def _generic_node(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    walk = _Walk(root)
+    _, prose = walk.visit(root, [0, 0, ""], in_link=False)
+    container = walk.choose(root, prose)
+    if not prose:
+        return _clean_copy(container, walk.rejected)
+    doomed = walk.rejected | walk.link_blocks | _teaser_group(container, walk.teasers)
+    return _clean_copy(container, doomed)
+
+
+def _teaser_group(
+    container: lxml.html.HtmlElement, teasers: list[lxml.html.HtmlElement]
+) -> set[lxml.html.HtmlElement]:
+    """Blocks cut with an ellipsis inside the container, when there are several of them.
+
+    One paragraph trailing off with "..." is prose; a run of them is a teaser list.
+    """
+    inside = {t for t in teasers if any(a is container for a in t.iterancestors())}
+    return inside if len(inside) >= TEASER_GROUP else set()
+
+
+class _Walk:
+    """One bottom-up pass scoring every container and noting what to leave out.
+
+    Elements that look like furniture (landmarks, hidden, furniture class names) are walked like
+    any other and only judged at the end, against the page's total prose: class names are noisy
+    (``newsletter-post`` on a newsletter's article, ``sidebar-enabled`` on a layout wrapper), but
+    real furniture never holds most of a page's prose.
+    """
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        sample = root.text_content()[:CJK_SAMPLE_CHARS]
+        cjk = len(CJK_RE.findall(sample)) > len(sample) // 4
+        self.scale = CJK_SCALE if cjk else 1
+        self.rejected: set[lxml.html.HtmlElement] = set()
+        self.link_blocks: set[lxml.html.HtmlElement] = set()
+        self.teasers: list[lxml.html.HtmlElement] = []
+        self.scores: dict[lxml.html.HtmlElement, float] = {}
+        self.suspects: list[tuple[lxml.html.HtmlElement, float, float]] = []
+
+    def visit(
+        self, element: lxml.html.HtmlElement, block: list, in_link: bool
+    ) -> tuple[float, float]:
+        """Return the subtree's score and its prose (sum of its positive block weights)."""
+        tag = element.tag
+        if not isinstance(tag, str) or tag in ALWAYS_JUNK_TAGS:
+            if isinstance(tag, str):
+                self.rejected.add(element)
+            return 0.0, 0.0
+        in_link = in_link or tag == "a"
+        own = [0, 0, ""] if tag in BLOCK_TAGS else block
+        self._add(own, element.text, in_link)
+        score = prose = 0.0
+        for child in element:
+            child_score, child_prose = self.visit(child, own, in_link)
+            score += child_score
+            prose += child_prose
+            self._add(own, child.tail, in_link)
+        if own is not block:
+            weight = self._weight(element, own)
+            score += weight
+            if weight > 0:
+                prose += weight
+            elif weight < 0 and score < 0:
+                self.link_blocks.add(element)
+            if tag in CONTAINER_TAGS:
+                self.scores[element] = score
+        if self._is_suspect(element, tag):
+            self.suspects.append((element, score, prose))
+        return score, prose
+
+    def choose(self, root: lxml.html.HtmlElement, total: float) -> lxml.html.HtmlElement:
+        """Reject suspects holding little of the page's ``total`` prose, then pick a container."""
+        scores = self.scores
+        dead: set[lxml.html.HtmlElement] = set()
+        for element, score, prose in reversed(self.suspects):
+            if element in dead or prose >= PROTECT_SHARE * total > 0:
+                continue
+            self.rejected.add(element)
+            for ancestor in element.iterancestors():
+                if ancestor in scores:
+                    scores[ancestor] -= score
+            for inner in element.iter():
+                dead.add(inner)
+                scores.pop(inner, None)
+        best, best_score = root, 0.0
+        if not total:
+            return root
+        for element, score in scores.items():
+            if score > best_score:
+                best, best_score = element, score
+        return best
+
+    def _add(self, block: list, text: str | None, in_link: bool) -> None:
+        if not text:
+            return
+        stripped = text.strip()
+        if not stripped:
+            return
+        size = len(stripped) * self.scale
+        block[0] += size
+        if in_link:
+            block[1] += size
+        block[2] = stripped[-3:]
+
+    def _weight(self, element: lxml.html.HtmlElement, block: list) -> float:
+        chars, link_chars, end = block
+        if not chars:
+            return 0.0
+        if link_chars > LINK_DENSE * chars:
+            return -float(chars)
+        if end.endswith(TEASER_ENDS):
+            self.teasers.append(element)
+            return 0.0
+        if chars >= PROSE_MIN_CHARS or (chars >= SENTENCE_MIN_CHARS and end[-1] in SENTENCE_END):
+            return chars - LINK_PENALTY * link_chars
+        return 0.0
+
+    @staticmethod
+    def _is_suspect(element: lxml.html.HtmlElement, tag: str) -> bool:
+        if tag in ("body", "html", "main") or element.get("itemprop") == "articleBody":
+            return False
+        return tag in LANDMARK_JUNK_TAGS or is_hidden(element) or names_furniture(element)
+
+
+def _clean_copy(
+    container: lxml.html.HtmlElement, rejected: set[lxml.html.HtmlElement]
+) -> lxml.html.HtmlElement:
+    """Deep-copy ``container`` and drop, in the copy, what the walk rejected plus the headline."""
+    duplicate = copy.deepcopy(container)
+    headline = container.find(".//h1")
+    doomed = [
+        dup
+        for orig, dup in zip(container.iter(), duplicate.iter(), strict=True)
+        if orig in rejected or orig is headline
+    ]
+    for element in reversed(doomed):
+        if element is not duplicate:
+            element.drop_tree()
+    return duplicate
+
+
+def _profiled_node(doc: Document, profile: ContentProfile) -> lxml.html.HtmlElement | None:
+    for selector in profile.body_selector:
+        found = _select(doc.tree, selector)
+        if found:
+            node = copy.deepcopy(found[0])
+            for remove in profile.remove_selectors:
+                for element in _select(node, remove):
+                    if element is not node:
+                        element.drop_tree()
+            return node
+    return None
+
+
+def _select(root: lxml.html.HtmlElement, selector: str) -> list[lxml.html.HtmlElement]:
+    if selector.startswith(("/", "(", "./")):
+        return [found for found in root.xpath(selector) if isinstance(found, lxml.html.HtmlElement)]
+    return root.cssselect(selector)

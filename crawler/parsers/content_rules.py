@@ -1,0 +1,220 @@
+"""Which elements are boilerplate by their tag, attributes, class or id.
+
+Only strong signals live here: a class that merely mentions "comment" on the article's own
+wrapper (``post has-comments``) must not cost the article, so callers protect elements that hold
+most of the page's text or the article element itself before acting on a class match.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import lxml.html
+
+ALWAYS_JUNK_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "head",
+        "title",
+        "meta",
+        "link",
+        "dialog",
+        "map",
+        "figcaption",
+    }
+)
+"""Never article text, whatever their size."""
+
+LANDMARK_JUNK_TAGS = frozenset({"nav", "aside", "footer", "header", "form", "menu", "button"})
+"""Page furniture by HTML semantics, unless they wrap most of the page (old sites, ASP.NET)."""
+
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "aside",
+        "nav",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "blockquote",
+        "pre",
+        "figure",
+        "form",
+        "fieldset",
+        "address",
+        "details",
+        "summary",
+        "center",
+        "body",
+        "html",
+        "hr",
+    }
+)
+CONTAINER_TAGS = frozenset(
+    {"div", "section", "article", "main", "td", "body", "blockquote", "center", "font", "span"}
+)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+JUNK_PREFIXES = (
+    "comment",
+    "disqus",
+    "respond",
+    "repl",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "newsletter",
+    "subscri",
+    "cookie",
+    "consent",
+    "gdpr",
+    "sidebar",
+    "breadcrumb",
+    "advert",
+    "promo",
+    "sponsor",
+    "footer",
+    "navbar",
+    "navigation",
+    "menu",
+    "byline",
+    "caption",
+    "popup",
+    "recommend",
+    "outbrain",
+    "taboola",
+    "paywall",
+    "paginat",
+    "signup",
+    "masthead",
+    "trending",
+    "popular",
+    "mostread",
+    "recirc",
+    "toolbar",
+    "readmore",
+    "tagcloud",
+    "login",
+    "topbar",
+    "screenreader",
+    "visuallyhidden",
+)
+"""Class/id words starting like this name furniture (``comments``, ``social-share``)."""
+JUNK_PREFIX_EXCEPTIONS = frozenset({"commentary", "reply"})
+JUNK_WORDS = frozenset(
+    {
+        "ad",
+        "ads",
+        "adv",
+        "adslot",
+        "adsbygoogle",
+        "nav",
+        "header",
+        "meta",
+        "author",
+        "authors",
+        "date",
+        "dateline",
+        "timestamp",
+        "published",
+        "tags",
+        "categories",
+        "credit",
+        "credits",
+        "more",
+        "banner",
+        "logo",
+        "search",
+        "cta",
+        "print",
+        "rating",
+        "pager",
+        "modal",
+        "skip",
+        "sr",
+    }
+)
+"""Whole class/id words (split on anything but letters and digits) that only name furniture."""
+JUNK_PHRASE_RE = re.compile(
+    r"screen-reader|visually-hidden|read-more|more-stories|post-nav|author-bio|most-read|"
+    r"sign-up|top-bar|tool-bar"
+)
+WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+CAMEL_CASE_RE = re.compile(r"([a-z0-9])([A-Z])")
+"""``InlineImage-imageCredit`` names a credit as surely as ``image-credit`` does."""
+TAXONOMY_TOKEN_RE = re.compile(
+    r"(?:categor(?:y|ies)|tag|type|format|status)[-_]|sidebars?-(?:first|second|none|enabled)"
+    r"|^(?:no|has|with)-sidebars?$"
+)
+"""CMS classes naming a post's taxonomy or the page layout, not the element's role."""
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def names_furniture(element: lxml.html.HtmlElement) -> bool:
+    """True when the element's class or id names page furniture."""
+    classes, ident = element.get("class"), element.get("id")
+    if not classes and not ident:
+        return False
+    return _names_junk(classes or "", ident or "")
+
+
+def is_hidden(element: lxml.html.HtmlElement) -> bool:
+    """Hidden by attribute or inline style (streamed server-rendered pages hide whole bodies)."""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = element.get("style")
+    return bool(style and HIDDEN_STYLE_RE.search(style))
+
+
+@lru_cache(maxsize=16384)
+def _names_junk(classes: str, ident: str) -> bool:
+    """Cached: class strings repeat across a page's elements and across a site's pages."""
+    tokens = CAMEL_CASE_RE.sub(r"\1-\2", f"{classes} {ident}").lower().split()
+    attributes = " ".join(t for t in tokens if not TAXONOMY_TOKEN_RE.search(t))
+    if JUNK_PHRASE_RE.search(attributes):
+        return True
+    for word in WORD_SPLIT_RE.split(attributes):
+        if word in JUNK_WORDS:
+            return True
+        if word.startswith(JUNK_PREFIXES) and word not in JUNK_PREFIX_EXCEPTIONS:
+            return True
+    return False

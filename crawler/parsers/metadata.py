@@ -1,0 +1,416 @@
+"""Page metadata, named after zyte-common-items ``Article`` fields.
+
+Each field is read from the most reliable source the page offers, in order: JSON-LD, then
+``<meta>`` tags, then markup (``<time>``, ``itemprop``, ``rel=author``, breadcrumb navs), then
+printed text ("Published: March 5, 2024", ``2024年3月5日``, "Medically reviewed by …").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+
+from crawler.parsers.document import Document
+from crawler.parsers.metadata_dates import find_date
+from crawler.parsers.metadata_jsonld import (
+    ARTICLE_TYPES,
+    first_value,
+    jsonld_objects,
+    main_entity,
+    names,
+    text_value,
+    types,
+)
+from crawler.parsers.records import Metadata
+
+LISTING_TYPES = frozenset(
+    {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
+)
+PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "citation_publication_date",
+    "citation_date",
+)
+MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "last-modified",
+    "dcterms.modified",
+)
+AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:]{1,2}\s+|\s*[|_｜]\s*")
+PUBLISHED_TEXT_RE = re.compile(
+    r"(?:published|posted|first published|发布(?:时间|日期|于)?|发表(?:时间|于)?|时间|日期)"
+    r"\s*(?:on)?\s*[:：]?\s*",
+    re.I,
+)
+MODIFIED_TEXT_RE = re.compile(
+    r"(?:updated|last updated|modified|last modified|更新(?:时间|日期|于)?|修改时间)"
+    r"\s*(?:on)?\s*[:：]?\s*",
+    re.I,
+)
+REVIEWED_RE = re.compile(
+    r"reviewed\s+by\s*[:：]?\s*(?P<name>[^|—–]+?)(?:\s+on\s+|\s*[|—–]|$)", re.I
+)
+REVIEWED_XPATH = "//body//*[contains(translate(text(), 'REVIEWDBY', 'reviewdby'), 'reviewed by')]"
+BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|author|作者|文)\s*[:：|]?\s*", re.I)
+AUTHOR_SPLIT_RE = re.compile(r"\s+and\s+|\s*&\s*|\s*、\s*", re.I)
+BYLINE_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
+    " or contains(@class, 'author-name') or @itemprop='author']"
+)
+REL_AUTHOR_XPATH = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+BREADCRUMB_XPATH = (
+    "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
+    " or contains(translate(@id, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')"
+    " or translate(@aria-label, 'BREADCRUMB', 'breadcrumb')='breadcrumb'"
+    " or contains(@itemtype, 'BreadcrumbList')]"
+)
+CRUMB_SEPARATOR_RE = re.compile(r"^[\s>»›/|\\→·]*$")
+HOME_CRUMBS = frozenset({"home", "首页", "主页", "homepage"})
+VISIBLE_TEXT_XPATH = (
+    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
+)
+TEXT_DATE_WINDOW = 400
+"""How far after a "Published" label, or after the ``<h1>``, a printed date may stand."""
+ARTICLE_H1_XPATH = "//article//h1 | //main//h1"
+TITLE_SHARE = 0.5
+MAX_AUTHOR_CHARS = 80
+MIN_SCRIPT_CHARS = 20
+CJK_SHARE = 0.3
+
+
+def extract_metadata(doc: Document) -> Metadata:
+    """Everything the page says about itself, each field from its most reliable source."""
+    tree = doc.tree
+    objects = jsonld_objects(tree)
+    meta = _meta_tags(tree)
+    breadcrumbs = _breadcrumbs(tree, objects)
+    headline = _headline(tree, meta, objects)
+    reviewers, reviewed = _review(tree, objects)
+    text = _body_text(tree)
+    return Metadata(
+        headline=headline,
+        datePublished=_date(objects, "datePublished", meta, PUBLISHED_META)
+        or _markup_date(tree, "datePublished")
+        or _text_date(text, PUBLISHED_TEXT_RE, headline),
+        dateModified=_date(objects, "dateModified", meta, MODIFIED_META)
+        or _markup_date(tree, "dateModified")
+        or _labelled_date(text, MODIFIED_TEXT_RE),
+        authors=_authors(tree, meta, objects),
+        breadcrumbs=breadcrumbs,
+        inLanguage=_language(tree, meta, objects) or _script_language(text),
+        canonicalUrl=_canonical(tree, meta, doc.url),
+        description=meta.get("description")
+        or meta.get("og:description")
+        or text_value(first_value(objects, "description")),
+        category=_category(meta, objects, breadcrumbs, headline),
+        medicallyReviewedBy=reviewers,
+        lastReviewed=reviewed,
+        pageType=page_type(tree, meta, objects),
+    )
+
+
+def is_article_page(doc: Document) -> bool:
+    """Whether the page is one article (not a listing), so ``rel=next`` means the next article."""
+    declared = page_type(doc.tree, _meta_tags(doc.tree), jsonld_objects(doc.tree))
+    if declared in ARTICLE_TYPES:
+        return True
+    if declared in LISTING_TYPES:
+        return False
+    return bool(doc.tree.xpath("//article")) or len(doc.tree.xpath("//h1")) == 1
+
+
+def page_type(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> str | None:
+    """JSON-LD's article type when it names one (templates often leave ``og:type=website`` on
+    every page), else ``og:type``, else the JSON-LD type of the main entity."""
+    entity = main_entity(objects)
+    entity_types = sorted(types(entity)) if entity else []
+    article_types = [name for name in entity_types if name in ARTICLE_TYPES]
+    if article_types:
+        return article_types[0]
+    og_type = meta.get("og:type", "").strip().lower()
+    return og_type or (entity_types[0] if entity_types else None)
+
+
+def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """``<meta>`` values by lowercased name/property/itemprop/http-equiv; the first one wins."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = " ".join((meta.get("content") or "").split())
+        if not content:
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = (meta.get(attribute) or "").strip().lower()
+            if key:
+                found.setdefault(key, content)
+    return found
+
+
+def _headline(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> str:
+    title = _text(tree.find(".//title"))
+    site = _site_name(meta, title)
+    declared = [
+        _without_site(meta.get("og:title", ""), site),
+        _without_site(text_value(first_value(objects, "headline")) or "", site),
+        _without_site(meta.get("twitter:title", ""), site),
+        title,
+    ]
+    headings = [_text(h1) for h1 in [*tree.xpath(ARTICLE_H1_XPATH), *tree.iter("h1")]]
+    for heading in headings:
+        if heading and any(_same_title(heading, other) for other in declared if other):
+            return heading
+    return next(
+        (value for value in (*declared[:3], *headings, _strip_site(title)) if value), ""
+    )
+
+
+def _site_name(meta: dict[str, str], title: str) -> str:
+    """``og:site_name``, else the last part of a ``<title>`` such as "Headline | Site"."""
+    if meta.get("og:site_name"):
+        return meta["og:site_name"]
+    parts = TITLE_SEPARATOR_RE.split(title)
+    return parts[-1].strip() if len(parts) > 1 else ""
+
+
+def _without_site(title: str, site: str) -> str:
+    """A declared title with the site's name cut off ("Headline | Site" -> "Headline")."""
+    parts = TITLE_SEPARATOR_RE.split(title)
+    if site and len(parts) > 1 and _fold(parts[-1]) == _fold(site):
+        return title[: title.rfind(parts[-1])].rstrip(" |-–—·»:_｜").strip()
+    return title
+
+
+def _same_title(heading: str, other: str) -> bool:
+    """Equal, or the heading is most of the other (a ``<title>`` with the site name added)."""
+    a, b = _fold(heading), _fold(other)
+    return bool(a) and (a == b or (a in b and len(a) >= TITLE_SHARE * len(b)))
+
+
+def _strip_site(title: str) -> str:
+    parts = [part.strip() for part in TITLE_SEPARATOR_RE.split(title) if part.strip()]
+    return max(parts, key=len) if parts else ""
+
+
+def _date(
+    objects: list[dict[str, Any]], key: str, meta: dict[str, str], meta_names: Iterable[str]
+) -> str | None:
+    value = text_value(first_value(objects, key))
+    candidates = [value] if value else []
+    candidates.extend(meta[name] for name in meta_names if name in meta)
+    return next((iso for iso in map(find_date, candidates) if iso), None)
+
+
+def _markup_date(tree: lxml.html.HtmlElement, prop: str) -> str | None:
+    """``itemprop`` dates, then ``<time datetime>`` (for publication only)."""
+    elements = tree.xpath(f"//*[@itemprop='{prop}']")
+    if prop == "datePublished":
+        elements += tree.xpath("//time[@pubdate]") + tree.xpath("//article//time | //time")
+    for element in elements:
+        for value in (element.get("datetime"), element.get("content"), _text(element)):
+            iso = find_date(value or "")
+            if iso:
+                return iso
+    return None
+
+
+def _text_date(text: str, label: re.Pattern[str], headline: str) -> str | None:
+    """A printed date: after a "Published:" label, else the first date near the headline."""
+    labelled = _labelled_date(text, label)
+    if labelled:
+        return labelled
+    start = text.find(headline) if headline else -1
+    if start < 0:
+        return None
+    return find_date(text[start + len(headline) : start + len(headline) + TEXT_DATE_WINDOW])
+
+
+def _labelled_date(text: str, label: re.Pattern[str]) -> str | None:
+    for match in label.finditer(text):
+        iso = find_date(text[match.end() : match.end() + TEXT_DATE_WINDOW // 8])
+        if iso:
+            return iso
+    return None
+
+
+def _authors(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> tuple[str, ...]:
+    found = names(first_value(objects, "author"))
+    if not found:
+        found = tuple(
+            meta[name] for name in AUTHOR_META if name in meta and "://" not in meta[name]
+        )[:1]
+    if not found:
+        found = tuple(_text(a) for a in tree.xpath(REL_AUTHOR_XPATH))
+    if not found:
+        found = tuple(_text(element) for element in tree.xpath(BYLINE_XPATH))[:1]
+    cleaned = (
+        part.strip()
+        for author in found
+        for part in AUTHOR_SPLIT_RE.split(BYLINE_PREFIX_RE.sub("", author))
+    )
+    return _unique(name for name in cleaned if name and len(name) <= MAX_AUTHOR_CHARS)
+
+
+def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> tuple[str, ...]:
+    for obj in objects:
+        if "breadcrumblist" in types(obj):
+            crumbs = _jsonld_crumbs(obj.get("itemListElement"))
+            if crumbs:
+                return crumbs
+    for container in tree.xpath(BREADCRUMB_XPATH):
+        crumbs = _markup_crumbs(container)
+        if len(crumbs) >= 2:
+            return crumbs
+    return ()
+
+
+def _jsonld_crumbs(elements: Any) -> tuple[str, ...]:
+    if not isinstance(elements, list):
+        return ()
+    items = [item for item in elements if isinstance(item, dict)]
+    items.sort(key=lambda item: _int(item.get("position")))
+    crumbs = []
+    for item in items:
+        name = text_value(item.get("name"))
+        target = item.get("item")
+        if not name and isinstance(target, dict):
+            name = text_value(target.get("name"))
+        if name:
+            crumbs.append(name)
+    return tuple(crumbs)
+
+
+def _markup_crumbs(container: lxml.html.HtmlElement) -> tuple[str, ...]:
+    pieces = [" ".join(text.split()) for text in container.itertext()]
+    crumbs = [piece for piece in pieces if piece and not CRUMB_SEPARATOR_RE.match(piece)]
+    return tuple(crumb.strip(" >»›/|\\→·") for crumb in crumbs)
+
+
+def _language(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> str | None:
+    declared = [
+        tree.get("lang") or tree.get("xml:lang") or "",
+        meta.get("content-language", ""),
+        meta.get("og:locale", ""),
+        text_value(first_value(objects, "inLanguage")) or "",
+    ]
+    for value in declared:
+        primary = re.split(r"[-_,\s]", value.strip().lower(), maxsplit=1)[0]
+        if primary.isalpha() and 2 <= len(primary) <= 3:
+            return primary
+    return None
+
+
+def _script_language(text: str) -> str | None:
+    """Guess from the writing system when the page declares nothing; Latin text stays unknown."""
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) < MIN_SCRIPT_CHARS:
+        return None
+    scripts = [unicodedata.name(char, "").split(" ")[0] for char in letters]
+    for script, language in (("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko")):
+        if scripts.count(script) >= CJK_SHARE * len(letters) / 3:
+            return language
+    if scripts.count("CJK") >= CJK_SHARE * len(letters):
+        return "zh"
+    return None
+
+
+def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> str | None:
+    """``rel=canonical`` (else ``og:url``) made absolute; a pointer to another site's home page
+    is a template mistake and ignored."""
+    hrefs = [
+        link.get("href", "")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    hrefs.append(meta.get("og:url", ""))
+    page = urlsplit(url)
+    for href in hrefs:
+        if not href.strip():
+            continue
+        target = urlsplit(urljoin(url, href.strip()))
+        home = target.path in {"", "/"} and page.path not in {"", "/"}
+        if target.scheme in {"http", "https"} and not (home and target.netloc != page.netloc):
+            return target.geturl()
+    return None
+
+
+def _category(
+    meta: dict[str, str], objects: list[dict[str, Any]], breadcrumbs: tuple[str, ...], headline: str
+) -> str | None:
+    section = text_value(first_value(objects, "articleSection")) or meta.get("article:section")
+    if section:
+        return section
+    crumbs = [crumb for crumb in breadcrumbs if crumb.lower() not in HOME_CRUMBS]
+    if len(crumbs) >= 2:
+        return crumbs[-2]
+    if crumbs and not (headline and _same_title(crumbs[0], headline)):
+        return crumbs[0]
+    return meta.get("category")
+
+
+def _review(
+    tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]
+) -> tuple[tuple[str, ...], str | None]:
+    """``reviewedBy``/``lastReviewed`` (MedicalWebPage), else a "Medically reviewed by" line."""
+    reviewers = names(first_value(objects, "reviewedBy"))
+    reviewed = find_date(text_value(first_value(objects, "lastReviewed")) or "")
+    if reviewers:
+        return _unique(reviewers), reviewed
+    for element in tree.xpath(REVIEWED_XPATH):
+        block = element if element.tag not in {"span", "strong", "b", "em"} else element.getparent()
+        text = _text(block)
+        match = REVIEWED_RE.search(text)
+        if match:
+            linked = [_text(a) for a in block.iter("a") if _text(a)]
+            name = linked[0] if linked else match.group("name")
+            return (name.strip(),), reviewed or find_date(text[match.end("name") :])
+    return (), reviewed
+
+
+def _body_text(tree: lxml.html.HtmlElement) -> str:
+    return " ".join(" ".join(tree.xpath(VISIBLE_TEXT_XPATH)).split())
+
+
+def _text(element: lxml.html.HtmlElement | None) -> str:
+    return " ".join(element.text_content().split()) if element is not None else ""
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,43 @@
+"""``parse_article`` end to end on whole saved pages: one fixture folder per page.
+
+``expected.json``: ``url`` (the page's address), ``headline``, ``inLanguage``, ``datePublished``,
+``advice`` as ``[number, text]`` pairs, ``previous``/``next`` as ``{url, text}`` (or ``null``),
+``related`` as URLs, and optional ``headers`` for the HTTP response headers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.parsers.article import parse_article
+from crawler.parsers.records import Link
+
+FIXTURES = Path(__file__).parent / "fixtures" / "article"
+CASES = sorted(path for path in FIXTURES.iterdir() if path.is_dir())
+
+
+def _link(link: Link | None) -> dict[str, str] | None:
+    return None if link is None else {"url": link.url, "text": link.text}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
+def test_parse_article_matches_expected(case: Path) -> None:
+    expected: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    article = parse_article(
+        (case / "page.html").read_bytes(), expected["url"], expected.get("headers")
+    )
+    found = {
+        "url": article.url,
+        "headline": article.headline,
+        "inLanguage": article.inLanguage,
+        "datePublished": article.datePublished,
+        "advice": [[item.printed_number, item.text] for item in article.advice],
+        "previous": _link(article.previous),
+        "next": _link(article.next),
+        "related": [link.url for link in article.related],
+    }
+    assert found == {name: value for name, value in expected.items() if name != "headers"}
