@@ -394,9 +394,25 @@ class ArchiveWriter:
         fetch_ids: dict[str, int],
         stamp: datetime,
     ) -> None:
-        """Insert article versions with their advice items and links."""
+        """Insert article versions with their advice items and links.
+
+        A version's fetch may have been committed in an earlier batch (a batch boundary can fall
+        between a page's fetch and its article), so unknown fetch keys are looked up.
+        """
         if not versions:
             return
+        missing = [
+            rec.fetch_key
+            for _, _, rec in versions
+            if rec.fetch_key and rec.fetch_key not in fetch_ids
+        ]
+        if missing:
+            fetch_ids = dict(fetch_ids)
+            for part in chunks(missing):
+                rows_found = session.execute(
+                    select(m.Fetch.key, m.Fetch.id).where(m.Fetch.key.in_(part))
+                )
+                fetch_ids.update((key, fetch_id) for key, fetch_id in rows_found)
         rows = [
             version_row(rec.article, self.parser_version)
             | {

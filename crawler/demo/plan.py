@@ -197,16 +197,18 @@ def _items(
 ) -> tuple[str, ...]:
     """Advice texts; some non-final items carry a second sentence, as real lists do."""
     chosen = rng.sample(bank, count)
-    extras = iter(rng.sample(follow_ups, len(follow_ups)))
+    extras = rng.sample(follow_ups, len(follow_ups))
     items = []
     for position, item in enumerate(chosen):
-        if position < count - 1 and rng.random() < 0.25:
-            item = joiner.join((item, next(extras, item)))
+        if position < count - 1 and extras and rng.random() < 0.25:
+            item = joiner.join((item, extras.pop()))
         items.append(item)
     return tuple(items)
 
 
-def _comments(rng: random.Random, published: datetime, authors, texts) -> tuple[Comment, ...]:
+def _comments(
+    rng: random.Random, published: datetime, authors: tuple[str, ...], texts: tuple[str, ...]
+) -> tuple[Comment, ...]:
     count = rng.randint(1, 3)
     dates = sorted(rng.randint(1, 40) for _ in range(count))
     return tuple(
@@ -228,7 +230,15 @@ def _english_paragraphs(
     return [opening, causes, symptoms, closing]
 
 
-def _english_plan(rng, number, path, category, topic, title, published) -> ArticlePlan:
+def _english_plan(
+    rng: random.Random,
+    number: int,
+    path: str,
+    category: Category,
+    topic: Topic,
+    title: str,
+    published: datetime,
+) -> ArticlePlan:
     slots = _slots(rng, topic)
     treatments = _pick(rng, banks_en.TREATMENTS, 3, slots)
     paragraphs = _english_paragraphs(rng, slots, treatments)
@@ -328,7 +338,15 @@ def _heading_block(rng: random.Random, lead: str, after: int) -> AdviceBlock:
     )
 
 
-def _chinese_plan(rng, number, path, category, topic, title, published) -> ArticlePlan:
+def _chinese_plan(
+    rng: random.Random,
+    number: int,
+    path: str,
+    category: Category,
+    topic: Topic,
+    title: str,
+    published: datetime,
+) -> ArticlePlan:
     b = banks_zh
     slots = _slots(rng, topic)
     paragraphs = (

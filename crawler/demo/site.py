@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 from crawler.demo import banks_en, banks_zh
+from crawler.demo.banks_en import Topic
 from crawler.demo.listings import (
     EXCERPT_CHARS,
     LATEST_ON_HOME,
@@ -169,7 +170,7 @@ def _titles(rng: random.Random, category: Category) -> list[tuple[int, str]]:
     return rng.sample(combos, len(combos))
 
 
-def _topics(category: Category):
+def _topics(category: Category) -> tuple[Topic, ...]:
     return banks_zh.TOPICS if category.language == "zh" else banks_en.TOPICS
 
 
@@ -331,16 +332,50 @@ def _assemble(
     """Render every page of one edition and derive its ground truth from the same plans."""
     private = _private_plans(seed)
     truncated = _truncated_plan(seed)
-    chains = _chains(plans)
-    previous, following = {}, {}
-    for chain in chains.values():
-        for before, after in pairwise(chain):
-            previous[after.path], following[before.path] = before.path, after.path
-    every = [*originals.values(), added, *reprints, *private, truncated]
     pool = [plan for plan in originals.values() if plan.number != roles.removed]
     for plan in (*private, truncated):
         related[plan.path] = _related_for(random.Random(f"{seed}:related:{plan.path}"), plan, pool)
-    ctx = SiteContext(
+    every = [*originals.values(), added, *reprints, *private, truncated]
+    ctx = _context(plans, every, private, related, most_read, roles, originals)
+    pages: dict[str, Page] = {}
+    for plan in (*plans, *reprints, *private):
+        pages[plan.path] = render_article(plan, ctx)
+    slow_path = originals[roles.slow].path
+    pages[slow_path] = replace(pages[slow_path], delay=SLOW_DELAY)
+    duplicates = _duplicates(roles, originals)
+    current = {plan.path: plan for plan in plans}
+    for duplicate, original in duplicates.items():
+        is_print = duplicate.startswith("/print/")
+        pages[duplicate] = render_print(current[original]) if is_print else pages[original]
+    not_found = render_not_found()
+    pages.update(_broken_pages(seed, render_article(truncated, ctx), not_found))
+    listings = _listing_pages(plans, ctx)
+    pages.update(listings)
+    pages["/"] = _home(plans, reprints, duplicates, ctx)
+    pages["/sitemap.xml"] = render_sitemap(
+        [(p.path, p.modified or p.published) for p in sorted([*plans, *reprints], key=_order)]
+    )
+    pages["/robots.txt"] = render_robots()
+    truth = _truth(edition, plans, reprints, ctx, roles, originals, added, duplicates)
+    truth["listings"] = ["/", *listings]
+    return DemoSite(pages=pages, truth=truth, not_found=not_found)
+
+
+def _context(
+    plans: list[ArticlePlan],
+    every: list[ArticlePlan],
+    private: list[ArticlePlan],
+    related: dict[str, tuple[str, ...]],
+    most_read: dict[str, tuple[str, ...]],
+    roles: Roles,
+    originals: dict[int, ArticlePlan],
+) -> SiteContext:
+    """What pages say about each other; chains come from this edition's articles only."""
+    previous, following = {}, {}
+    for chain in _chains(plans).values():
+        for before, after in pairwise(chain):
+            previous[after.path], following[before.path] = before.path, after.path
+    return SiteContext(
         categories=CATEGORIES,
         titles={plan.path: plan.title for plan in every},
         teasers={plan.path: teaser(plan) for plan in every},
@@ -356,41 +391,26 @@ def _assemble(
             if plan.number % MEMBERS_LINK_EVERY == 0
         },
     )
-    pages: dict[str, Page] = {}
-    for plan in (*plans, *reprints, *private):
-        pages[plan.path] = render_article(plan, ctx)
-    slow_path = originals[roles.slow].path
-    pages[slow_path] = replace(pages[slow_path], delay=SLOW_DELAY)
-    duplicates = _duplicates(roles, originals)
-    for duplicate, original in duplicates.items():
-        if duplicate.startswith("/print/"):
-            pages[duplicate] = render_print(next(p for p in plans if p.path == original))
-        else:
-            pages[duplicate] = pages[original]
-    not_found = render_not_found()
-    pages.update(_broken_pages(seed, render_article(truncated, ctx), not_found))
-    listings = _listing_pages(plans, ctx)
-    pages.update(listings)
-    tracked = [key for key in duplicates if "?" in key]
-    pages["/"] = render_home(
+
+
+def _home(
+    plans: list[ArticlePlan],
+    reprints: list[ArticlePlan],
+    duplicates: dict[str, str],
+    ctx: SiteContext,
+) -> Page:
+    newest = sorted(plans, key=lambda p: p.published, reverse=True)[:LATEST_ON_HOME]
+    return render_home(
         ctx,
         HomeBlocks(
-            latest=[
-                (p.path, p.title)
-                for p in sorted(plans, key=lambda p: p.published, reverse=True)[:LATEST_ON_HOME]
+            latest=[(p.path, p.title) for p in newest],
+            newsletter=[
+                (key, ctx.titles[value]) for key, value in duplicates.items() if "?" in key
             ],
-            newsletter=[(key, ctx.titles[duplicates[key]]) for key in tracked],
             reprints=[(p.path, p.title) for p in reprints],
             archive=[(path, label) for path, _, label in BROKEN],
         ),
     )
-    pages["/sitemap.xml"] = render_sitemap(
-        [(p.path, p.modified or p.published) for p in sorted([*plans, *reprints], key=_order)]
-    )
-    pages["/robots.txt"] = render_robots()
-    truth = _truth(edition, plans, reprints, ctx, roles, originals, added, duplicates)
-    truth["listings"] = ["/", *listings]
-    return DemoSite(pages=pages, truth=truth, not_found=not_found)
 
 
 def _order(plan: ArticlePlan) -> tuple[int, str]:

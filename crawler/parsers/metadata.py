@@ -182,9 +182,7 @@ def _headline(
     for heading in headings:
         if heading and any(_same_title(heading, other) for other in declared if other):
             return heading
-    return next(
-        (value for value in (*declared[:3], *headings, _strip_site(title)) if value), ""
-    )
+    return next((value for value in (*declared[:3], *headings, _strip_site(title)) if value), "")
 
 
 def _site_name(meta: dict[str, str], title: str) -> str:

@@ -125,15 +125,13 @@ def _labelled(
     inside, before, whole = labels
     for anchor in anchors:
         text = _text(anchor)
-        if PAGINATION_TEXT_RE.search(text) or _in_noise(anchor):
-            continue
-        url = urljoin(base, anchor.get("href", "").strip())
-        if _is_pagination(url, base):
-            continue
         remainder = _after_label(anchor, text, inside, whole)
         if remainder is None and (before.search(_text_before(anchor)) or _rel(anchor) & rels):
             remainder = text
-        if remainder is not None:
+        if remainder is None or PAGINATION_TEXT_RE.search(text) or _in_noise(anchor):
+            continue
+        url = urljoin(base, anchor.get("href", "").strip())
+        if not _is_pagination(url, base):
             remainder = TRAILING_ARROWS_RE.sub("", remainder).strip()
             return Link(url=url, text=remainder, title=anchor.get("title", "").strip())
     return None

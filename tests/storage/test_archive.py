@@ -227,3 +227,14 @@ def test_run_stats_are_recorded(engine):
         assert run.status == "finished"
         assert run.stats["downloader/response_count"] == 3
         assert run.finished_at is not None
+
+
+def test_article_links_to_a_fetch_committed_in_an_earlier_batch(engine):
+    w = writer(engine)
+    f = fetch("http://x/a")
+    w.add_fetch(f)
+    w.flush()
+    w.add_article(record(article("http://x/a", prose(1)), f.key))
+    w.flush()
+    with Session(engine) as s:
+        assert s.scalar(select(m.ArticleVersion.fetch_id)) is not None
