@@ -15,7 +15,7 @@ with its own seed, so articles share words but not passages; 1% of the stream ar
 near-duplicates (a few words changed) of an earlier article. Example::
 
     python benchmarks/archive.py                  # 100k articles, 10k/100k lookups
-    python benchmarks/archive.py --quick          # 10k articles, 1k/10k lookups, < 1 minute
+    python benchmarks/archive.py --quick          # 5k articles, 1k/5k lookups, < 1 minute
 """
 
 from __future__ import annotations
@@ -569,11 +569,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--small", type=int, default=10_000, help="smaller lookup archive")
     parser.add_argument("--batch", type=int, default=500, help="articles per flush")
     parser.add_argument("--queries", type=int, default=1000, help="lookups per archive size")
-    parser.add_argument("--quick", action="store_true", help="10k articles, 1k small archive")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke test: 5k articles, 1k small, 200 queries"
+    )
     parser.add_argument("--tmp", type=Path, help="folder for the temporary archives")
     args = parser.parse_args(argv)
     if args.quick:
-        args.articles, args.small = 10_000, 1_000
+        args.articles, args.small, args.queries = 5_000, 1_000, 200
     if not 0 < args.small < args.articles:
         parser.error("--small must be below --articles")
     return args

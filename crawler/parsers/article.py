@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import lxml.etree
+import lxml.html
+
 from crawler.parsers.advice import advice_lists, bullet_lists
 from crawler.parsers.content import main_content
 from crawler.parsers.document import load_document
@@ -22,12 +25,25 @@ PARSER_VERSION = "1"
 ARTICLE_PAGE_TYPES = frozenset(
     {"article", "newsarticle", "blogposting", "medicalwebpage", "report", "scholarlyarticle"}
 )
-LISTING_PAGE_TYPES = frozenset(
-    {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
-)
-MIN_BODY_CHARS = 200
-MIN_BODY_CHARS_CJK = 80
+LISTING_PAGE_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage"})
+"""Declared types that mean "not an article". ``website`` is not among them: many templates put
+``og:type=website`` on every page, so such pages are judged by their text like undeclared ones."""
+MIN_BODY_CHARS = 400
+MIN_BODY_CHARS_CJK = 150
+"""Undeclared pages with less main text are listings, tags or stubs, not articles."""
+WEBSITE_FACTOR = 2
+"""``og:type=website`` pages need this many times the minimum: the declaration hints listing."""
 MAX_LINK_DENSITY = 0.5
+MAX_TEASERS = 3
+"""More linked headings or "..."-cut excerpts than this in the main text make a listing."""
+LINKED_HEADINGS = lxml.etree.XPath(
+    "count(.//*[self::h1 or self::h2 or self::h3 or self::h4][a[@href]]"
+    "[normalize-space(.) = normalize-space(a[@href][1])])"
+)
+CUT_EXCERPTS = lxml.etree.XPath(
+    "count(.//p[substring(normalize-space(.), string-length(normalize-space(.)) - 2) = '...' "
+    "or substring(normalize-space(.), string-length(normalize-space(.))) = '\u2026'])"
+)
 
 
 def parse_article(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
@@ -42,6 +58,8 @@ def parse_article(html: bytes, url: str, headers: Mapping[str, str] | None = Non
     siblings = sibling_links(doc)
     content = main_content(doc)
     _check_is_article(content.text, content.link_density, meta.pageType, meta.inLanguage, url)
+    if (meta.pageType or "").lower() not in ARTICLE_PAGE_TYPES:
+        _check_not_listing(content.node, url)
     return Article(
         url=url,
         canonicalUrl=meta.canonicalUrl or url,
@@ -66,6 +84,13 @@ def parse_article(html: bytes, url: str, headers: Mapping[str, str] | None = Non
     )
 
 
+def _check_not_listing(node: lxml.html.HtmlElement, url: str) -> None:
+    """A run of teasers (linked headlines, excerpts cut with "...") is a listing's body."""
+    teasers = max(int(LINKED_HEADINGS(node)), int(CUT_EXCERPTS(node)))
+    if teasers > MAX_TEASERS:
+        raise NotAnArticle(f"main text is a list of {teasers} teasers", url)
+
+
 def _check_is_article(
     text: str, link_density: float, page_type: str | None, language: str | None, url: str
 ) -> None:
@@ -79,6 +104,8 @@ def _check_is_article(
         raise EmptyBody("no main text found", url)
     if declared in ARTICLE_PAGE_TYPES:
         return
+    if declared == "website":
+        minimum *= WEBSITE_FACTOR
     if len(text) < minimum:
         raise NotAnArticle(f"main text too short ({len(text)} chars)", url)
     if link_density > MAX_LINK_DENSITY:

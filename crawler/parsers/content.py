@@ -23,8 +23,10 @@ from crawler.parsers.content_rules import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
     LANDMARK_JUNK_TAGS,
+    NOT_FURNITURE,
+    STRONG_FURNITURE,
+    furniture_signal,
     is_hidden,
-    names_furniture,
 )
 from crawler.parsers.document import Document
 
@@ -41,6 +43,8 @@ LINK_PENALTY = 2.0
 """Link characters inside a prose block cost this much, so teaser paragraphs lose to prose."""
 PROTECT_SHARE = 0.5
 """A furniture-looking element holding this share of the page's prose is the page itself."""
+WEAK_MAX_PROSE = 400
+"""A weak furniture name (``meta``, ``more``) only condemns an element with less prose than this."""
 CJK_SCALE = 3
 """One CJK character carries about as much as three Latin letters."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -180,7 +184,8 @@ class _Walk:
                 self.link_blocks.add(element)
             if tag in CONTAINER_TAGS:
                 self.scores[element] = score
-        if self._is_suspect(element, tag):
+        signal = self._suspicion(element, tag)
+        if signal == STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
             self.suspects.append((element, score, prose))
         return score, prose
 
@@ -232,10 +237,12 @@ class _Walk:
         return 0.0
 
     @staticmethod
-    def _is_suspect(element: lxml.html.HtmlElement, tag: str) -> bool:
+    def _suspicion(element: lxml.html.HtmlElement, tag: str) -> int:
         if tag in ("body", "html", "main") or element.get("itemprop") == "articleBody":
-            return False
-        return tag in LANDMARK_JUNK_TAGS or is_hidden(element) or names_furniture(element)
+            return NOT_FURNITURE
+        if tag in LANDMARK_JUNK_TAGS or is_hidden(element):
+            return STRONG_FURNITURE
+        return furniture_signal(element)
 
 
 def _clean_copy(

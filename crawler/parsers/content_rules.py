@@ -147,11 +147,23 @@ JUNK_WORDS = frozenset(
         "adv",
         "adslot",
         "adsbygoogle",
+        "author",
+        "authors",
+        "banner",
+        "logo",
+        "search",
+        "cta",
+        "print",
+        "rating",
+        "modal",
+    }
+)
+"""Whole class/id words (split on anything but letters and digits) that only name furniture."""
+WEAK_JUNK_WORDS = frozenset(
+    {
         "nav",
         "header",
         "meta",
-        "author",
-        "authors",
         "date",
         "dateline",
         "timestamp",
@@ -161,19 +173,14 @@ JUNK_WORDS = frozenset(
         "credit",
         "credits",
         "more",
-        "banner",
-        "logo",
-        "search",
-        "cta",
-        "print",
-        "rating",
         "pager",
-        "modal",
         "skip",
         "sr",
     }
 )
-"""Whole class/id words (split on anything but letters and digits) that only name furniture."""
+"""Words naming small furniture (a dateline, a skip link, a "show more" toggle) that CMSs also
+put on content wrappers (``paragraph-published``, ``show-more``, ``meta_field``): they only
+count against an element holding little prose."""
 JUNK_PHRASE_RE = re.compile(
     r"screen-reader|visually-hidden|read-more|more-stories|post-nav|author-bio|most-read|"
     r"sign-up|top-bar|tool-bar"
@@ -189,12 +196,17 @@ TAXONOMY_TOKEN_RE = re.compile(
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def names_furniture(element: lxml.html.HtmlElement) -> bool:
-    """True when the element's class or id names page furniture."""
+NOT_FURNITURE = 0
+WEAK_FURNITURE = 1
+STRONG_FURNITURE = 2
+
+
+def furniture_signal(element: lxml.html.HtmlElement) -> int:
+    """How surely the element's class or id names page furniture: one of the constants above."""
     classes, ident = element.get("class"), element.get("id")
     if not classes and not ident:
-        return False
-    return _names_junk(classes or "", ident or "")
+        return NOT_FURNITURE
+    return _junk_signal(classes or "", ident or "")
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -206,15 +218,18 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 @lru_cache(maxsize=16384)
-def _names_junk(classes: str, ident: str) -> bool:
+def _junk_signal(classes: str, ident: str) -> int:
     """Cached: class strings repeat across a page's elements and across a site's pages."""
     tokens = CAMEL_CASE_RE.sub(r"\1-\2", f"{classes} {ident}").lower().split()
     attributes = " ".join(t for t in tokens if not TAXONOMY_TOKEN_RE.search(t))
     if JUNK_PHRASE_RE.search(attributes):
-        return True
+        return STRONG_FURNITURE
+    signal = NOT_FURNITURE
     for word in WORD_SPLIT_RE.split(attributes):
         if word in JUNK_WORDS:
-            return True
+            return STRONG_FURNITURE
         if word.startswith(JUNK_PREFIXES) and word not in JUNK_PREFIX_EXCEPTIONS:
-            return True
-    return False
+            return STRONG_FURNITURE
+        if word in WEAK_JUNK_WORDS:
+            signal = WEAK_FURNITURE
+    return signal

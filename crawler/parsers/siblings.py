@@ -108,10 +108,7 @@ def sibling_links(doc: Document) -> Siblings:
         previous = previous or _rel_link(doc, base, REL_PREVIOUS)
         following = following or _rel_link(doc, base, REL_NEXT)
     own = [doc.url, *_canonical_hrefs(doc, base)]
-    excluded = {_key(url) for url in own} | {
-        _key(link.url) for link in (previous, following) if link
-    }
-    related = _dedupe(_related_links(doc.tree, base), excluded)
+    related = _dedupe(_related_links(doc.tree, base), {_key(url) for url in own})
     return Siblings(previous=previous, next=following, related=related)
 
 

@@ -20,10 +20,28 @@ from storage.fingerprints import NearDupConfig, content_hash, minhash, signature
 from storage.records import ArticleRecord, FetchRecord
 
 CONFIG = NearDupConfig()
-WORDS = (
-    "sleep hydration exercise stretching vegetables protein fiber calcium posture breathing "
-    "walking sunlight caffeine sugar salt stress meditation doctor vitamin muscles"
-).split()
+WORDS = [
+    "sleep",
+    "hydration",
+    "exercise",
+    "stretching",
+    "vegetables",
+    "protein",
+    "fiber",
+    "calcium",
+    "posture",
+    "breathing",
+    "walking",
+    "sunlight",
+    "caffeine",
+    "sugar",
+    "salt",
+    "stress",
+    "meditation",
+    "doctor",
+    "vitamin",
+    "muscles",
+]
 
 
 def prose(seed: int, n: int = 120) -> str:

@@ -25,11 +25,9 @@ def _link(link: Link | None) -> dict[str, str] | None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
-def test_parse_article_matches_expected(case: Path) -> None:
+def test_parse_article_matches_expected(case: Path, case_page) -> None:
     expected: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    article = parse_article(
-        (case / "page.html").read_bytes(), expected["url"], expected.get("headers")
-    )
+    article = parse_article(case_page(case), expected["url"], expected.get("headers"))
     found = {
         "url": article.url,
         "headline": article.headline,
