@@ -18,6 +18,13 @@ from crawler.parsers.errors import NotHtml
 MAX_PARSE_BYTES = 5_000_000
 """Bodies beyond this are cut before parsing: no article needs more, and lxml recovers the cut."""
 
+STREAMED_SEGMENT_MARK = 'id="S:'
+"""React's streaming server renderer sends late content as ``<div hidden id="S:x">`` segments."""
+STREAMED_SEGMENTS_XPATH = lxml.etree.XPath('//div[@hidden][starts-with(@id, "S:")]')
+STREAMED_SLOTS_XPATH = lxml.etree.XPath('//template[starts-with(@id, "B:") or starts-with(@id, "P:")]')
+BOUNDARY_END = "/$"
+"""The comment closing a streamed boundary's loading fallback."""
+
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters libxml2 refuses in text; a stray one must not cost the whole page."""
@@ -41,4 +48,59 @@ def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = Non
         tree = lxml.html.document_fromstring(text, base_url=url)
     except (lxml.etree.ParserError, ValueError) as error:
         raise NotHtml(f"unparsable markup ({error})", url) from error
+    if STREAMED_SEGMENT_MARK in text:
+        _place_streamed_segments(tree)
     return Document(url=url, tree=tree, encoding=decoded.encoding, truncated=truncated)
+
+
+def _place_streamed_segments(tree: lxml.html.HtmlElement) -> None:
+    """Move streamed segments into their slots, as the page's inline script does in a browser.
+
+    Without this the body sits hidden at the end of the page while its place holds
+    "Loading..." fallbacks; nested placeholders (``P:x``) are filled the same way.
+    """
+    slots = {slot.get("id"): slot for slot in STREAMED_SLOTS_XPATH(tree)}
+    for segment in STREAMED_SEGMENTS_XPATH(tree):
+        key = segment.get("id")[2:]
+        slot = slots.get(f"P:{key}")
+        if slot is None:
+            slot = slots.get(f"B:{key}")
+            if slot is None:
+                continue
+            _drop_fallback(slot)
+        parent = slot.getparent()
+        if parent is None:
+            continue
+        index = parent.index(slot)
+        _keep_tail(slot)
+        parent.remove(slot)
+        parent[index:index] = list(segment)
+        _keep_tail(segment)
+        segment.getparent().remove(segment)
+
+
+def _drop_fallback(boundary: lxml.html.HtmlElement) -> None:
+    """Remove the loading fallback between a boundary's template and its closing comment."""
+    doomed = []
+    for sibling in boundary.itersiblings():
+        if isinstance(sibling, lxml.etree._Comment) and sibling.text == BOUNDARY_END:
+            break
+        doomed.append(sibling)
+    else:
+        return
+    for element in doomed:
+        _keep_tail(element)
+        element.getparent().remove(element)
+
+
+def _keep_tail(element: lxml.html.HtmlElement) -> None:
+    """Detach ``element``'s tail text onto its previous sibling or parent before it is removed."""
+    if not element.tail:
+        return
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + element.tail
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + element.tail
+    element.tail = None
