@@ -7,14 +7,17 @@ reached with ``postgresql+psycopg://`` URLs through the very same models.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -23,6 +26,7 @@ from storage.errors import ArchiveError
 DEFAULT_URL = "sqlite:///archive.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 0x6865616C7468  # "health": one advisory lock id for this application
 
 
 def database_url(value: str | None) -> str:
@@ -92,22 +96,54 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def ensure_schema(engine: Engine) -> None:
-    try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            has_tables = bool(inspect(conn).get_table_names())
-    except OperationalError as exc:
-        raise ArchiveError(f"cannot open archive {engine.url!r}: {_first_line(exc)}") from exc
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    current, _ = _revision(engine)
     if current == head:
         return
-    if current is None and not has_tables:
-        upgrade(engine)
+    with migration_lock(engine):
+        current, has_tables = _revision(engine)
+        if current is None and not has_tables:
+            upgrade(engine)
+            return
+    if current == head:
         return
     raise ArchiveError(
         f"archive schema is at revision {current or 'unknown'}, this version needs {head}: "
         "run 'healtharchive db upgrade' first"
     )
+
+
+def _revision(engine: Engine) -> tuple[str | None, bool]:
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            return current, bool(inspect(conn).get_table_names())
+    except OperationalError as exc:
+        raise ArchiveError(f"cannot open archive {engine.url!r}: {_first_line(exc)}") from exc
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialize schema creation: several workers may open the same empty archive at once."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

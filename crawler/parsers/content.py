@@ -16,6 +16,7 @@ import copy
 import re
 from dataclasses import dataclass
 
+import lxml.etree
 import lxml.html
 
 from crawler.parsers.content_rules import (
@@ -23,6 +24,7 @@ from crawler.parsers.content_rules import (
     BLOCK_TAGS,
     CONTAINER_TAGS,
     LANDMARK_JUNK_TAGS,
+    HIDDEN,
     NOT_FURNITURE,
     STRONG_FURNITURE,
     furniture_signal,
@@ -50,6 +52,11 @@ CJK_SCALE = 3
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_SAMPLE_CHARS = 4000
 WHITESPACE_RE = re.compile(r"\s+")
+CARD_TAGS = frozenset({"article", "li", "div", "section"})
+CARD_MAX_PROSE = 400
+"""A teaser card (linked headline over a short excerpt) holds less prose than this."""
+CARD_TITLE_LINK_SHARE = 0.8
+FIRST_HEADING_XPATH = lxml.etree.XPath("(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)[1]")
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,28 @@ def _generic_node(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     container = walk.choose(root, prose)
     if not prose:
         return _clean_copy(container, walk.rejected)
-    doomed = walk.rejected | walk.link_blocks | _teaser_group(container, walk.teasers)
+    doomed = walk.rejected | walk.link_blocks | walk.cards | _teaser_group(container, walk.teasers)
     return _clean_copy(container, doomed)
+
+
+def _is_card(element: lxml.html.HtmlElement) -> bool:
+    """A block titled by a heading that is all link: another article's teaser, not prose.
+
+    A heading linking within the page (``#section``) is a table of contents entry, not a teaser.
+    """
+    found = FIRST_HEADING_XPATH(element)
+    if not found:
+        return False
+    heading = found[0]
+    title = heading.text_content().strip()
+    if not title:
+        return False
+    linked = sum(
+        len(link.text_content().strip())
+        for link in heading.iter("a")
+        if not (link.get("href") or "#").startswith("#")
+    )
+    return linked >= CARD_TITLE_LINK_SHARE * len(title)
 
 
 def _teaser_group(
@@ -154,8 +181,9 @@ class _Walk:
         self.rejected: set[lxml.html.HtmlElement] = set()
         self.link_blocks: set[lxml.html.HtmlElement] = set()
         self.teasers: list[lxml.html.HtmlElement] = []
+        self.cards: set[lxml.html.HtmlElement] = set()
         self.scores: dict[lxml.html.HtmlElement, float] = {}
-        self.suspects: list[tuple[lxml.html.HtmlElement, float, float]] = []
+        self.suspects: list[tuple[lxml.html.HtmlElement, float, float, bool]] = []
 
     def visit(
         self, element: lxml.html.HtmlElement, block: list, in_link: bool
@@ -182,19 +210,23 @@ class _Walk:
                 prose += weight
             elif weight < 0 and score < 0:
                 self.link_blocks.add(element)
+            if 0 < prose < CARD_MAX_PROSE and tag in CARD_TAGS and _is_card(element):
+                self.cards.add(element)
+                score -= prose
+                prose = 0.0
             if tag in CONTAINER_TAGS:
                 self.scores[element] = score
         signal = self._suspicion(element, tag)
-        if signal == STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
-            self.suspects.append((element, score, prose))
+        if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
+            self.suspects.append((element, score, prose, signal == HIDDEN))
         return score, prose
 
     def choose(self, root: lxml.html.HtmlElement, total: float) -> lxml.html.HtmlElement:
         """Reject suspects holding little of the page's ``total`` prose, then pick a container."""
         scores = self.scores
         dead: set[lxml.html.HtmlElement] = set()
-        for element, score, prose in reversed(self.suspects):
-            if element in dead or prose >= PROTECT_SHARE * total > 0:
+        for element, score, prose, hidden in reversed(self.suspects):
+            if element in dead or (not hidden and prose >= PROTECT_SHARE * total > 0):
                 continue
             self.rejected.add(element)
             for ancestor in element.iterancestors():
@@ -240,7 +272,9 @@ class _Walk:
     def _suspicion(element: lxml.html.HtmlElement, tag: str) -> int:
         if tag in ("body", "html", "main") or element.get("itemprop") == "articleBody":
             return NOT_FURNITURE
-        if tag in LANDMARK_JUNK_TAGS or is_hidden(element):
+        if is_hidden(element):
+            return HIDDEN
+        if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         return furniture_signal(element)
 

@@ -199,6 +199,8 @@ HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I
 NOT_FURNITURE = 0
 WEAK_FURNITURE = 1
 STRONG_FURNITURE = 2
+HIDDEN = 3
+"""Never shown to a reader, so no amount of prose inside makes it the article."""
 
 
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
