@@ -339,7 +339,9 @@ class BareInserter:
         self.connection.commit()
         timer.add(started)
 
-    def _rows(self, page: Prepared, rows: dict[str, list[tuple[object, ...]]], derive: Timer):  # type: ignore[no-untyped-def]
+    def _rows(
+        self, page: Prepared, rows: dict[str, list[tuple[object, ...]]], derive: Timer
+    ) -> None:
         aid = page.index + 1
         record, fetch, article = page.record, page.fetch, page.record.article
         started = time.perf_counter()

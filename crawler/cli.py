@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from crawler.crawl import CrawlError, CrawlSummary, build_settings, is_local, preflight, run_crawl
 from crawler.parsers import PARSER_VERSION
 from storage import queries
+from storage.archive import finish_run
 from storage.db import create_archive_engine, database_url, open_readonly, upgrade
 from storage.diff import diff_versions
 from storage.errors import ArchiveError
@@ -75,6 +76,9 @@ def main() -> None:
 @click.option("--max-pages", type=int, default=0, help="Stop after this many responses.")
 @click.option("--no-sitemap", is_flag=True, help="Do not read /sitemap.xml.")
 @click.option("--no-revisit", is_flag=True, help="Do not re-fetch articles already in the archive.")
+@click.option(
+    "--resume", is_flag=True, help="Continue the last interrupted crawl of these start URLs."
+)
 @click.option("--redis", "redis_url", help="Share the queue with other workers via Redis.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
 @click.option("--log-level", default="WARNING", show_default=True)
@@ -85,6 +89,7 @@ def crawl(
     max_pages: int,
     no_sitemap: bool,
     no_revisit: bool,
+    resume: bool,
     redis_url: str | None,
     log_file: str | None,
     log_level: str,
@@ -103,6 +108,7 @@ def crawl(
             | ({"LOG_FILE": log_file} if log_file else {}),
             sitemap=not no_sitemap,
             revisit=not no_revisit,
+            resume=resume,
             redis_url=redis_url,
         )
         print_summary(summary)
@@ -318,15 +324,24 @@ def _crawl(
     settings: dict[str, Any],
     sitemap: bool,
     revisit: bool,
+    resume: bool = False,
     redis_url: str | None = None,
 ) -> CrawlSummary:
     url = database_url(db)
-    create_archive_engine(url).dispose()
+    engine = create_archive_engine(url)
     preflight(urls)
     revisit_urls: list[str] = []
-    if revisit:
-        with readonly_session(url) as session:
+    with readonly_session(url) as session:
+        if revisit:
             revisit_urls = queries.live_urls_on_hosts(session, urls)
+        interrupted = queries.resumable_run(session, urls) if resume else None
+    if resume and interrupted is None:
+        click.echo("nothing to resume: no interrupted crawl of these start URLs; starting anew")
+    if interrupted is not None:
+        finish_run(engine, interrupted.id, "interrupted", interrupted.stats or {})
+        settings = settings | {"ARCHIVE_RESUMED_FROM": interrupted.id}
+        click.echo(f"resuming crawl run #{interrupted.id}")
+    engine.dispose()
     scrapy_settings = build_settings(
         url, overrides=settings, local=is_local(urls), redis_url=redis_url
     )

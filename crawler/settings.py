@@ -33,6 +33,7 @@ REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ArchivedPagesMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 

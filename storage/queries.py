@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage import models as m
+from storage.archive import decompress
 
 ARTICLE_COLUMNS = (
     "canonical_url",
@@ -278,3 +279,45 @@ def clusters(session: Session) -> dict[int, list[tuple[str, bool]]]:
     for cluster_id, url, canonical_id, article_id in rows:
         out.setdefault(cluster_id, []).append((url, canonical_id == article_id))
     return out
+
+
+def resumable_run(session: Session, start_urls: Sequence[str]) -> m.CrawlRun | None:
+    """The latest run with these start URLs that never finished (killed or crashed)."""
+    latest = session.scalar(
+        select(m.CrawlRun)
+        .where(m.CrawlRun.status.notin_(["finished"]))
+        .order_by(m.CrawlRun.id.desc())
+        .limit(1)
+    )
+    if latest is None or sorted(latest.start_urls or []) != sorted(start_urls):
+        return None
+    return latest
+
+
+def run_chain(session: Session, run_id: int) -> list[int]:
+    """A run and the runs it resumed, newest first."""
+    chain: list[int] = []
+    current: int | None = run_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = session.scalar(select(m.CrawlRun.resumed_from).where(m.CrawlRun.id == current))
+    return chain
+
+
+def archived_pages(session: Session, run_ids: Sequence[int]) -> dict[str, tuple[str, str, str]]:
+    """URL -> (final URL, content type, blob hash) of the runs' successful fetches."""
+    rows = session.execute(
+        select(m.Fetch.url, m.Fetch.final_url, m.Fetch.content_type, m.Fetch.blob_sha256).where(
+            m.Fetch.crawl_run_id.in_(list(run_ids)),
+            m.Fetch.status == 200,
+            m.Fetch.blob_sha256.is_not(None),
+        )
+    )
+    return {url: (final, ctype or "", sha) for url, final, ctype, sha in rows}
+
+
+def blob_body(session: Session, sha256: str) -> bytes:
+    blob = session.get(m.Blob, sha256)
+    if blob is None:
+        raise LookupError(f"blob {sha256} is missing from the archive")
+    return decompress(blob)

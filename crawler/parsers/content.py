@@ -23,8 +23,8 @@ from crawler.parsers.content_rules import (
     ALWAYS_JUNK_TAGS,
     BLOCK_TAGS,
     CONTAINER_TAGS,
-    LANDMARK_JUNK_TAGS,
     HIDDEN,
+    LANDMARK_JUNK_TAGS,
     NOT_FURNITURE,
     STRONG_FURNITURE,
     furniture_signal,
@@ -56,6 +56,8 @@ CARD_TAGS = frozenset({"article", "li", "div", "section"})
 CARD_MAX_PROSE = 400
 """A teaser card (linked headline over a short excerpt) holds less prose than this."""
 CARD_TITLE_LINK_SHARE = 0.8
+CARD_MIN_LINK_SHARE = 0.25
+"""Teasers are link-heavy (title, source, tags); a roundup's item is mostly its own description."""
 FIRST_HEADING_XPATH = lxml.etree.XPath("(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)[1]")
 
 
@@ -151,7 +153,11 @@ def _is_card(element: lxml.html.HtmlElement) -> bool:
         for link in heading.iter("a")
         if not (link.get("href") or "#").startswith("#")
     )
-    return linked >= CARD_TITLE_LINK_SHARE * len(title)
+    if linked < CARD_TITLE_LINK_SHARE * len(title):
+        return False
+    text = len(WHITESPACE_RE.sub("", element.text_content()))
+    links = sum(len(WHITESPACE_RE.sub("", link.text_content())) for link in element.iter("a"))
+    return links >= CARD_MIN_LINK_SHARE * text
 
 
 def _teaser_group(

@@ -21,7 +21,9 @@ MAX_PARSE_BYTES = 5_000_000
 STREAMED_SEGMENT_MARK = 'id="S:'
 """React's streaming server renderer sends late content as ``<div hidden id="S:x">`` segments."""
 STREAMED_SEGMENTS_XPATH = lxml.etree.XPath('//div[@hidden][starts-with(@id, "S:")]')
-STREAMED_SLOTS_XPATH = lxml.etree.XPath('//template[starts-with(@id, "B:") or starts-with(@id, "P:")]')
+STREAMED_SLOTS_XPATH = lxml.etree.XPath(
+    '//template[starts-with(@id, "B:") or starts-with(@id, "P:")]'
+)
 BOUNDARY_END = "/$"
 """The comment closing a streamed boundary's loading fallback."""
 

@@ -23,7 +23,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
-from crawler.middlewares import RedirectLoop
+from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
 from crawler.parsers import NotHtml, ParseError, parse_article
 from crawler.urls import strip_tracking
 
@@ -95,7 +95,8 @@ class HealthSpider(Spider):
 
     def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
         fetch = fetch_item(response)
-        yield fetch
+        if ARCHIVED_FLAG not in response.flags:
+            yield fetch
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
             return

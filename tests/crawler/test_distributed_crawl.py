@@ -58,9 +58,7 @@ def test_two_workers_share_queue_and_seen_set(redis_url, sqlite_url):
 
     engine = create_archive_engine(sqlite_url)
     with Session(engine) as s:
-        assert s.scalar(select(func.count()).select_from(m.Article)) == len(
-            site.truth["articles"]
-        )
+        assert s.scalar(select(func.count()).select_from(m.Article)) == len(site.truth["articles"])
         runs = list(s.scalars(select(m.CrawlRun)))
     engine.dispose()
     assert len(runs) == 2
