@@ -394,5 +394,5 @@ def print_peek(session: Session, limit: int = 5) -> None:
 def check_summary(summary: CrawlSummary) -> None:
     if summary.unsaved:
         raise CrawlError(f"{summary.unsaved} records could not be written to the archive")
-    if summary.pages_fetched == 0:
+    if summary.pages_fetched == 0 and summary.errors:
         raise CrawlError("no page could be fetched; see the errors above")

@@ -53,7 +53,7 @@ class ArchivedPagesMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         run_id = crawler.settings.getint("ARCHIVE_RESUMED_FROM", 0)
         if not run_id:
-            raise NotConfigured("not resuming")
+            raise NotConfigured
         self.stats = crawler.stats
         self.engine = open_readonly(crawler.settings.get("ARCHIVE_URL"))
         with Session(self.engine) as session:
