@@ -6,14 +6,17 @@ length; short lines are neutral. Every container's score is the sum over the blo
 so the best-scoring container is the smallest one that holds the article's prose while leaving
 out link-heavy furniture, even when the body is split over several sibling wrappers. Elements
 that are boilerplate by semantics or class (see :mod:`crawler.parsers.content_rules`) are never
-walked. The winner is copied, cleaned of what the walk rejected, and serialized with one line
-per block. ``doc.tree`` is only read, never changed.
+walked. Teaser cards (a linked headline over a short, link-heavy excerpt) count as no prose,
+so a run of "latest stories" cannot pull the choice up to the whole page. The winner is copied,
+cleaned of what the walk rejected, and serialized with one line per block, leaving out
+datelines and long runs of lines printed twice. ``doc.tree`` is only read, never changed.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import lxml.etree
@@ -52,6 +55,17 @@ CJK_SCALE = 3
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_SAMPLE_CHARS = 4000
 WHITESPACE_RE = re.compile(r"\s+")
+DATELINE_RE = re.compile(
+    r"(?:first |last )?(?:published|updated|posted|modified)\b(?: on)?\s*:?"
+    r"[^.!?]*\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+DATELINE_MAX_CHARS = 100
+"""A short line announcing when the article was published or updated is page furniture."""
+REPEAT_RUN_MIN_CHARS = 2000
+"""A run of already printed lines this long is a duplicated section, not the article's own."""
+CODE_TAGS = frozenset({"pre", "code"})
+"""Classes inside code are syntax-highlighting tokens (``hljs-comment``), not page roles."""
 CARD_TAGS = frozenset({"article", "li", "div", "section"})
 CARD_MAX_PROSE = 400
 """A teaser card (linked headline over a short excerpt) holds less prose than this."""
@@ -96,7 +110,35 @@ def serialize(node: lxml.html.HtmlElement) -> tuple[str, int]:
     parts: list[str] = []
     link_chars = _emit(node, parts, in_link=False)
     lines = (WHITESPACE_RE.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line), link_chars
+    return "\n".join(_without_repeats(lines)), link_chars
+
+
+def _without_repeats(lines: Iterable[str]) -> list[str]:
+    """Drop empty lines, datelines and long runs of lines already printed.
+
+    Responsive layouts and carousels print whole sections twice; an article repeats single
+    lines (a meal plan's days) but not long runs of them.
+    """
+    kept: list[str] = []
+    seen: set[str] = set()
+    run: list[str] = []
+    for line in lines:
+        if not line or (len(line) <= DATELINE_MAX_CHARS and DATELINE_RE.match(line)):
+            continue
+        if line in seen:
+            run.append(line)
+            continue
+        _flush_run(kept, run)
+        seen.add(line)
+        kept.append(line)
+    _flush_run(kept, run)
+    return kept
+
+
+def _flush_run(kept: list[str], run: list[str]) -> None:
+    if sum(map(len, run)) < REPEAT_RUN_MIN_CHARS:
+        kept.extend(run)
+    run.clear()
 
 
 def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> int:
@@ -188,6 +230,7 @@ class _Walk:
         self.link_blocks: set[lxml.html.HtmlElement] = set()
         self.teasers: list[lxml.html.HtmlElement] = []
         self.cards: set[lxml.html.HtmlElement] = set()
+        self.code_depth = 0
         self.scores: dict[lxml.html.HtmlElement, float] = {}
         self.suspects: list[tuple[lxml.html.HtmlElement, float, float, bool]] = []
 
@@ -204,11 +247,14 @@ class _Walk:
         own = [0, 0, ""] if tag in BLOCK_TAGS else block
         self._add(own, element.text, in_link)
         score = prose = 0.0
+        code = tag in CODE_TAGS
+        self.code_depth += code
         for child in element:
             child_score, child_prose = self.visit(child, own, in_link)
             score += child_score
             prose += child_prose
             self._add(own, child.tail, in_link)
+        self.code_depth -= code
         if own is not block:
             weight = self._weight(element, own)
             score += weight
@@ -222,7 +268,7 @@ class _Walk:
                 prose = 0.0
             if tag in CONTAINER_TAGS:
                 self.scores[element] = score
-        signal = self._suspicion(element, tag)
+        signal = self._suspicion(element, tag) if not self.code_depth else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
             self.suspects.append((element, score, prose, signal == HIDDEN))
         return score, prose

@@ -185,14 +185,18 @@ JUNK_PHRASE_RE = re.compile(
     r"screen-reader|visually-hidden|read-more|more-stories|post-nav|author-bio|most-read|"
     r"sign-up|top-bar|tool-bar"
 )
+WEAK_PHRASE_RE = re.compile(r"sidebar-content")
+"""Themes name both the sidebar's inner box and the column beside the sidebar like this."""
 WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 CAMEL_CASE_RE = re.compile(r"([a-z0-9])([A-Z])")
 """``InlineImage-imageCredit`` names a credit as surely as ``image-credit`` does."""
 TAXONOMY_TOKEN_RE = re.compile(
-    r"(?:categor(?:y|ies)|tag|type|format|status)[-_]|sidebars?-(?:first|second|none|enabled)"
-    r"|^(?:no|has|with)-sidebars?$"
+    r"(?:categor(?:y|ies)|tag|type|format|status)[-_]|sidebars?-(?:first|second|none|enabled|layout)"
+    r"|^(?:no|has|with)-sidebars?$|content-sidebar"
 )
 """CMS classes naming a post's taxonomy or the page layout, not the element's role."""
+SLUG_ID_RE = re.compile(r"^\w*(?:-[a-z0-9]+){4,}$")
+"""An id like ``how-popular-is-meditation`` is an anchor made from a heading, not a role name."""
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -206,6 +210,8 @@ HIDDEN = 3
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
     """How surely the element's class or id names page furniture: one of the constants above."""
     classes, ident = element.get("class"), element.get("id")
+    if ident and SLUG_ID_RE.match(ident):
+        ident = None
     if not classes and not ident:
         return NOT_FURNITURE
     return _junk_signal(classes or "", ident or "")
@@ -227,6 +233,9 @@ def _junk_signal(classes: str, ident: str) -> int:
     if JUNK_PHRASE_RE.search(attributes):
         return STRONG_FURNITURE
     signal = NOT_FURNITURE
+    if WEAK_PHRASE_RE.search(attributes):
+        attributes = WEAK_PHRASE_RE.sub(" ", attributes)
+        signal = WEAK_FURNITURE
     for word in WORD_SPLIT_RE.split(attributes):
         if word in JUNK_WORDS:
             return STRONG_FURNITURE

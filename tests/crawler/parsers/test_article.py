@@ -16,6 +16,8 @@ import pytest
 from crawler.parsers.article import parse_article
 from crawler.parsers.records import Link
 
+from .fixture_pages import read_case_page
+
 FIXTURES = Path(__file__).parent / "fixtures" / "article"
 CASES = sorted(path for path in FIXTURES.iterdir() if path.is_dir())
 
@@ -25,9 +27,9 @@ def _link(link: Link | None) -> dict[str, str] | None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
-def test_parse_article_matches_expected(case: Path, case_page) -> None:
+def test_parse_article_matches_expected(case: Path) -> None:
     expected: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    article = parse_article(case_page(case), expected["url"], expected.get("headers"))
+    article = parse_article(read_case_page(case), expected["url"], expected.get("headers"))
     found = {
         "url": article.url,
         "headline": article.headline,

@@ -13,18 +13,20 @@ import pytest
 from crawler.parsers.content import ContentProfile, main_content
 from crawler.parsers.document import load_document
 
+from .fixture_pages import read_case_page
+
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
-CASES = sorted(path.name for path in FIXTURES.iterdir() if (path / "page.html").is_file())
+CASES = sorted(path.name for path in FIXTURES.iterdir() if path.is_dir())
 REPO = Path(__file__).resolve().parents[3]
 BENCHMARK_SCRIPT = REPO / "benchmarks" / "extraction.py"
 DEV_SET = REPO.parent / "shared" / "benchmarks" / "extraction"
-DEV_F1_FLOOR = 0.95
+DEV_F1_FLOOR = 0.97
 """A little below the measured dev-set F1, so only a real regression trips it."""
 URL = "https://health.example.com/articles/124.html"
 
 
 def _load(case: str):
-    page = (FIXTURES / case / "page.html").read_bytes()
+    page = read_case_page(FIXTURES / case)
     expected = json.loads((FIXTURES / case / "expected.json").read_text(encoding="utf-8"))
     return load_document(page, URL, {"Content-Type": "text/html"}), expected
 
@@ -35,7 +37,7 @@ def test_body_keeps_article_text(case: str) -> None:
     text = main_content(doc).text
     for snippet in expected["must_contain"]:
         assert snippet in text
-    assert text.split("\n")[0] == expected["first_line"]
+    assert text.split("\n")[0].startswith(expected["first_line"])
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -146,3 +146,17 @@ def test_xml_declaration_and_control_characters_are_tolerated() -> None:
     html = '<?xml version="1.0" encoding="utf-8"?><html><body><p>a\x0bb</p></body></html>'
     doc = load_document(html.encode(), URL, None)
     assert doc.tree.findtext(".//p") == "ab"
+
+
+def test_streamed_segments_take_their_slots() -> None:
+    html = (
+        b'<html><body><div id="main"><p>Intro</p><!--$?--><template id="B:0"></template>'
+        b"<div>Loading...</div><!--/$--><p>Outro</p></div>"
+        b'<div hidden id="S:0"><p>Streamed body</p><template id="P:1"></template></div>'
+        b'<div hidden id="S:1"><p>Nested part</p></div></body></html>'
+    )
+    doc = load_document(html, URL, None)
+    main = doc.tree.get_element_by_id("main")
+    assert [p.text for p in main.iter("p")] == ["Intro", "Streamed body", "Nested part", "Outro"]
+    assert "Loading" not in main.text_content()
+    assert not doc.tree.xpath("//div[@hidden]")

@@ -46,8 +46,3 @@ def read_case_page(case: Path) -> bytes:
             text = text.replace("{" + name + "}", value)
         return text.encode("utf-8")
     return (case / "page.html").read_bytes()
-
-
-@pytest.fixture
-def case_page():
-    return read_case_page
