@@ -117,7 +117,13 @@ def crawl(
 
 @main.command("run-demo")
 @db_option
-@click.option("--port", type=int, default=0, help="Port for the demo site (default: any free).")
+@click.option(
+    "--port",
+    type=int,
+    default=8800,
+    show_default=True,
+    help="Port for the demo site; keep it the same between runs, it is part of every URL.",
+)
 @click.option("--log-file", default="crawl.log", show_default=True)
 def run_demo(db: str, port: int, log_file: str) -> None:
     """The quick start: serve the bundled demo site, crawl it into the archive, show a peek.
@@ -129,7 +135,14 @@ def run_demo(db: str, port: int, log_file: str) -> None:
 
     with clear_errors():
         create_archive_engine(db).dispose()
-        with DemoServer(build_site(), port=port) as server:
+        server = DemoServer(build_site(), port=port)
+        try:
+            server.start()
+        except OSError as exc:
+            raise CrawlError(
+                f"cannot serve the demo site on port {port} ({exc.strerror}); pass --port"
+            ) from exc
+        with server:
             click.echo(f"demo site serving at {server.url}/ ; crawling into {database_url(db)}")
             summary = _crawl(
                 [server.url + "/"],

@@ -8,7 +8,9 @@ reached with ``postgresql+psycopg://`` URLs through the very same models.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -138,7 +140,10 @@ def migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a+b") as handle:
+    digest = hashlib.sha1(str(Path(database).resolve()).encode()).hexdigest()[:16]
+    with open(
+        Path(tempfile.gettempdir()) / f"healtharchive-migrate-{digest}.lock", "a+b"
+    ) as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
