@@ -285,11 +285,19 @@ def reparse(db: str, everything: bool) -> None:
 
     Example: healtharchive reparse --db archive.db
     """
+    from crawler.profiles import load_profiles
     from crawler.reparse import reparse as run_reparse
+    from pipelines.dedup import near_dup_config
 
     with clear_errors():
         engine = create_archive_engine(db)
-        result = run_reparse(engine, only_stale=not everything)
+        settings = build_settings(database_url(db))
+        result = run_reparse(
+            engine,
+            only_stale=not everything,
+            near_dup=near_dup_config(settings),
+            profiles=load_profiles(settings.getdict("SITE_PROFILES")),
+        )
         engine.dispose()
     click.echo(
         f"reparsed {result.reparsed} versions with parser {PARSER_VERSION}: "

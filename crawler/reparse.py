@@ -14,12 +14,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from crawler.parsers import PARSER_VERSION, ParseError, parse_article
+from crawler.parsers.content import ContentProfile
 from crawler.parsers.records import Article
+from crawler.profiles import profile_for
 from pipelines.normalize import article_hash, normalize_article
 from storage.archive import cluster_articles, replace_extracted, stored_pages
 from storage.fingerprints import NearDupConfig, minhash, signature_bytes
 
-Parser = Callable[[bytes, str, Mapping[str, str] | None], Article]
+Parser = Callable[[bytes, str, Mapping[str, str] | None, ContentProfile | None], Article]
 BATCH = 200
 
 
@@ -37,6 +39,7 @@ def reparse(
     parser_version: str = PARSER_VERSION,
     only_stale: bool = True,
     near_dup: NearDupConfig | None = None,
+    profiles: Mapping[str, ContentProfile] | None = None,
 ) -> ReparseResult:
     """Re-extract every archived version (or only those made by another parser version)."""
     near_dup = near_dup or NearDupConfig()
@@ -48,7 +51,8 @@ def reparse(
         for page in pages:
             headers = {"content-type": page.content_type} if page.content_type else None
             try:
-                article = normalize_article(parser(page.body, page.url, headers))
+                profile = profile_for(page.url, profiles or {})
+                article = normalize_article(parser(page.body, page.url, headers, profile))
             except ParseError:
                 result.failed += 1
                 continue

@@ -52,6 +52,9 @@ ARCHIVE_FLUSH_RETRIES = 3
 VALIDATE_MIN_BODY_CHARS = 80
 VALIDATE_MAX_BODY_CHARS = 2_000_000
 
+SITE_PROFILES: dict[str, dict[str, list[str]]] = {}
+"""Per-site extraction overrides; see :mod:`crawler.profiles`."""
+
 NEAR_DUP_THRESHOLD = 0.7
 NEAR_DUP_NUM_PERM = 128
 NEAR_DUP_BANDS = 32

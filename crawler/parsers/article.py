@@ -12,7 +12,7 @@ import lxml.etree
 import lxml.html
 
 from crawler.parsers.advice import advice_lists, bullet_lists
-from crawler.parsers.content import main_content
+from crawler.parsers.content import ContentProfile, main_content
 from crawler.parsers.document import load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.metadata import extract_metadata
@@ -46,17 +46,23 @@ CUT_EXCERPTS = lxml.etree.XPath(
 )
 
 
-def parse_article(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Article:
+def parse_article(
+    html: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    profile: ContentProfile | None = None,
+) -> Article:
     """Parse one fetched page into an :class:`Article`.
 
     Raises :class:`~crawler.parsers.errors.NotHtml` for undecodable bodies,
     :class:`NotAnArticle` for listings and other pages without an article, and
     :class:`EmptyBody` when the page claims to be an article but has no main text.
+    A site ``profile`` takes precedence over the generic main-content walk.
     """
     doc = load_document(html, url, headers)
     meta = extract_metadata(doc)
     siblings = sibling_links(doc)
-    content = main_content(doc)
+    content = main_content(doc, profile)
     _check_is_article(content.text, content.link_density, meta.pageType, meta.inLanguage, url)
     if (meta.pageType or "").lower() not in ARTICLE_PAGE_TYPES:
         _check_not_listing(content.node, url)

@@ -9,7 +9,8 @@ that are boilerplate by semantics or class (see :mod:`crawler.parsers.content_ru
 walked. Teaser cards (a linked headline over a short, link-heavy excerpt) count as no prose,
 so a run of "latest stories" cannot pull the choice up to the whole page. The winner is copied,
 cleaned of what the walk rejected, and serialized with one line per block, leaving out
-datelines and long runs of lines printed twice. ``doc.tree`` is only read, never changed.
+datelines, ad-slot labels and long runs of lines printed twice. ``doc.tree`` is only read, never
+changed.
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ DATELINE_RE = re.compile(
 )
 DATELINE_MAX_CHARS = 100
 """A short line announcing when the article was published or updated is page furniture."""
+AD_LABEL_RE = re.compile(
+    r"(?:advert(?:isement)?s?|sponsored(?: content)?|anzeige|publicidad|publicité|pubblicità)"
+    r"(?: ?- ?scroll to continue(?: with content)?)?$",
+    re.IGNORECASE,
+)
+"""The label over an ad slot, left behind once the ad itself (a script or iframe) is gone."""
 REPEAT_RUN_MIN_CHARS = 2000
 """A run of already printed lines this long is a duplicated section, not the article's own."""
 CODE_TAGS = frozenset({"pre", "code"})
@@ -123,7 +130,9 @@ def _without_repeats(lines: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     run: list[str] = []
     for line in lines:
-        if not line or (len(line) <= DATELINE_MAX_CHARS and DATELINE_RE.match(line)):
+        if not line or AD_LABEL_RE.match(line):
+            continue
+        if len(line) <= DATELINE_MAX_CHARS and DATELINE_RE.match(line):
             continue
         if line in seen:
             run.append(line)

@@ -137,6 +137,7 @@ JUNK_PREFIXES = (
     "topbar",
     "screenreader",
     "visuallyhidden",
+    "testimonial",
 )
 """Class/id words starting like this name furniture (``comments``, ``social-share``)."""
 JUNK_PREFIX_EXCEPTIONS = frozenset({"commentary", "reply"})
@@ -176,6 +177,9 @@ WEAK_JUNK_WORDS = frozenset(
         "pager",
         "skip",
         "sr",
+        "prev",
+        "previous",
+        "next",
     }
 )
 """Words naming small furniture (a dateline, a skip link, a "show more" toggle) that CMSs also
@@ -183,7 +187,7 @@ put on content wrappers (``paragraph-published``, ``show-more``, ``meta_field``)
 count against an element holding little prose."""
 JUNK_PHRASE_RE = re.compile(
     r"screen-reader|visually-hidden|read-more|more-stories|post-nav|author-bio|most-read|"
-    r"sign-up|top-bar|tool-bar"
+    r"sign-up|top-bar|tool-bar|prev-?next|next-?prev"
 )
 WEAK_PHRASE_RE = re.compile(r"sidebar-content")
 """Themes name both the sidebar's inner box and the column beside the sidebar like this."""
@@ -195,8 +199,16 @@ TAXONOMY_TOKEN_RE = re.compile(
     r"|^(?:no|has|with)-sidebars?$|content-sidebar"
 )
 """CMS classes naming a post's taxonomy or the page layout, not the element's role."""
+EMBED_TOKEN_RE = re.compile(r"social(?:-media)?-embed")
+"""A post quoted from a social network (an embedded tweet) is part of the story, not a share bar."""
 SLUG_ID_RE = re.compile(r"^\w*(?:-[a-z0-9]+){4,}$")
 """An id like ``how-popular-is-meditation`` is an anchor made from a heading, not a role name."""
+RESPONSIVE_TOKEN_RE = re.compile(
+    r"^(?:(?:hidden|visible|hide|show)-(?:for-)?(?:xs|sm|md|lg|xl|small|medium|large|mobile|desktop|tablet)"
+    r"|(?:mobile|desktop|tablet)-only|only-(?:mobile|desktop|tablet)|(?:sm|md|lg|xl):hidden|d-none)"
+)
+"""Layout classes showing an element on some screens only: responsive themes print sections
+(related links, a second byline, a promo) once per layout, so such a copy is weak furniture."""
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
@@ -229,10 +241,12 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
 def _junk_signal(classes: str, ident: str) -> int:
     """Cached: class strings repeat across a page's elements and across a site's pages."""
     tokens = CAMEL_CASE_RE.sub(r"\1-\2", f"{classes} {ident}").lower().split()
-    attributes = " ".join(t for t in tokens if not TAXONOMY_TOKEN_RE.search(t))
+    attributes = " ".join(
+        t for t in tokens if not (TAXONOMY_TOKEN_RE.search(t) or EMBED_TOKEN_RE.search(t))
+    )
     if JUNK_PHRASE_RE.search(attributes):
         return STRONG_FURNITURE
-    signal = NOT_FURNITURE
+    signal = WEAK_FURNITURE if any(RESPONSIVE_TOKEN_RE.match(t) for t in tokens) else NOT_FURNITURE
     if WEAK_PHRASE_RE.search(attributes):
         attributes = WEAK_PHRASE_RE.sub(" ", attributes)
         signal = WEAK_FURNITURE

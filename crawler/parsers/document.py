@@ -50,9 +50,24 @@ def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = Non
         tree = lxml.html.document_fromstring(text, base_url=url)
     except (lxml.etree.ParserError, ValueError) as error:
         raise NotHtml(f"unparsable markup ({error})", url) from error
+    _adopt_stray_roots(tree)
     if STREAMED_SEGMENT_MARK in text:
         _place_streamed_segments(tree)
     return Document(url=url, tree=tree, encoding=decoded.encoding, truncated=truncated)
+
+
+def _adopt_stray_roots(tree: lxml.html.HtmlElement) -> None:
+    """Move markup found after an early ``</html>`` into the body, as browsers do.
+
+    Templates that close the document after the header leave libxml2 a second root holding the
+    rest of the page, article included, where nothing that reads ``<body>`` would see it.
+    """
+    body = tree.find("body")
+    if body is None:
+        return
+    for stray in tree.itersiblings():
+        if isinstance(stray.tag, str):
+            body.extend([child for child in stray if child.tag != "head"])
 
 
 def _place_streamed_segments(tree: lxml.html.HtmlElement) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XMLSyntaxError
 from scrapy import Request, Spider
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -25,6 +26,8 @@ from twisted.python.failure import Failure
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
 from crawler.parsers import NotHtml, ParseError, parse_article
+from crawler.parsers.content import ContentProfile
+from crawler.profiles import load_profiles, profile_for
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
@@ -70,6 +73,13 @@ class HealthSpider(Spider):
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.link_extractor = LinkExtractor(unique=True)
+        self.profiles: dict[str, ContentProfile] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
@@ -101,7 +111,12 @@ class HealthSpider(Spider):
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
             return
         try:
-            article = parse_article(response.body, response.url, text_headers(response))
+            article = parse_article(
+                response.body,
+                response.url,
+                text_headers(response),
+                profile_for(response.url, self.profiles),
+            )
         except NotHtml as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
             self.logger.info("not an HTML page: %s", exc)

@@ -136,8 +136,8 @@ def test_reparse_reproduces_the_crawl_and_tracks_parser_version(recrawled):
     assert result.failed == 0 and result.changed == 0 and result.reparsed > 200
     assert extracted_rows(engine) == before
 
-    def shouting_parser(html, url, headers):
-        article = parse_article(html, url, headers)
+    def shouting_parser(html, url, headers, profile):
+        article = parse_article(html, url, headers, profile)
         return dataclasses.replace(article, headline=article.headline.upper())
 
     changed = reparse(engine, parser=shouting_parser, parser_version="test-2")

@@ -160,3 +160,14 @@ def test_streamed_segments_take_their_slots() -> None:
     assert [p.text for p in main.iter("p")] == ["Intro", "Streamed body", "Nested part", "Outro"]
     assert "Loading" not in main.text_content()
     assert not doc.tree.xpath("//div[@hidden]")
+
+
+def test_markup_after_an_early_closing_html_tag_joins_the_body() -> None:
+    html = (
+        b"<html><head><title>t</title></head><body><header>Site name</header></body></html>"
+        b'<div class="post"><p>Article body</p></div><footer>Contact</footer></body></html>'
+    )
+    doc = load_document(html, URL, None)
+    body = doc.tree.find("body")
+    assert [child.tag for child in body] == ["header", "div", "footer"]
+    assert body.findtext(".//p") == "Article body"
