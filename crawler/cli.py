@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -407,9 +408,21 @@ def print_peek(session: Session, limit: int = 5) -> None:
     )
     for row in queries.latest_articles(session, limit):
         click.echo(
-            f"  [{row['language'] or '?'}] {row['headline'][:60]:<60} "
+            f"  [{row['language'] or '?'}] {fit(row['headline'], 60)} "
             f"{row['advice_count']:>2} advice  {row['url']}"
         )
+
+
+def fit(text: str, width: int) -> str:
+    """Cut or pad to ``width`` terminal columns; CJK characters take two."""
+    out, used = [], 0
+    for char in text:
+        size = 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if used + size > width:
+            break
+        out.append(char)
+        used += size
+    return "".join(out) + " " * (width - used)
 
 
 def check_summary(summary: CrawlSummary) -> None:
