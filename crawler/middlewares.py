@@ -30,7 +30,7 @@ class RedirectLoopMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status not in REDIRECT_STATUSES or b"Location" not in response.headers:
             return response
-        location = response.headers[b"Location"].decode("latin-1")
+        location = (response.headers.get(b"Location") or b"").decode("latin-1")
         target = safe_url_string(response.urljoin(location))
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target in chain:
@@ -68,6 +68,8 @@ class ArchivedPagesMiddleware:
         if page is None:
             return None
         final_url, content_type, sha256 = page
+        if sha256 is None:
+            return None
         with Session(self.engine) as session:
             body = queries.blob_body(session, sha256)
         self.stats.inc_value("healtharchive/resume/from_archive")

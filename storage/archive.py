@@ -17,16 +17,17 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import zstandard
-from sqlalchemy import Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler.parsers.records import Article as ParsedArticle
+from crawler.parsers.records import Link as ParsedLink
 from storage import models as m
 from storage.fingerprints import NearDupConfig, estimated_jaccard, lsh_buckets
 from storage.records import ArticleRecord, FetchRecord
 
 TOMBSTONE_STATUSES = {404: "http_404", 410: "http_410"}
-ARTICLES = m.Article.__table__
+ARTICLES: Table = m.Article.__table__  # type: ignore[assignment]
 """Core table for executemany UPDATEs keyed by a bound id (the ORM wants primary-key dicts)."""
 IN_CHUNK = 500
 """Bound parameters per ``IN`` query, well under SQLite's limit."""
@@ -536,8 +537,8 @@ def version_row(article: ParsedArticle, parser_version: str) -> dict[str, object
 def write_children(
     session: Session, versions: list[tuple[int, ParsedArticle]], parser_version: str
 ) -> None:
-    advice_rows = []
-    link_rows = []
+    advice_rows: list[dict[str, object]] = []
+    link_rows: list[dict[str, object]] = []
     for version_id, article in versions:
         advice_rows.extend(
             {
@@ -570,7 +571,7 @@ def write_children(
         session.execute(insert(m.Link), link_rows)
 
 
-def _links(article: ParsedArticle) -> Iterator[tuple[str, int, object]]:
+def _links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink]]:
     if article.previous:
         yield "prev", 0, article.previous
     if article.next:

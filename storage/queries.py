@@ -48,7 +48,7 @@ ADVICE_COLUMNS = (
 LINK_COLUMNS = ("canonical_url", "headline", "kind", "position", "url", "text", "title")
 
 
-def current_versions() -> Select[tuple[m.Article, m.ArticleVersion]]:
+def current_versions() -> Select[m.Article, m.ArticleVersion]:
     return select(m.Article, m.ArticleVersion).join(
         m.ArticleVersion,
         and_(
@@ -277,6 +277,7 @@ def clusters(session: Session) -> dict[int, list[tuple[str, bool]]]:
     )
     out: dict[int, list[tuple[str, bool]]] = {}
     for cluster_id, url, canonical_id, article_id in rows:
+        assert cluster_id is not None
         out.setdefault(cluster_id, []).append((url, canonical_id == article_id))
     return out
 
@@ -304,7 +305,9 @@ def run_chain(session: Session, run_id: int) -> list[int]:
     return chain
 
 
-def archived_pages(session: Session, run_ids: Sequence[int]) -> dict[str, tuple[str, str, str]]:
+def archived_pages(
+    session: Session, run_ids: Sequence[int]
+) -> dict[str, tuple[str, str, str | None]]:
     """URL -> (final URL, content type, blob hash) of the runs' successful fetches."""
     rows = session.execute(
         select(m.Fetch.url, m.Fetch.final_url, m.Fetch.content_type, m.Fetch.blob_sha256).where(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from crawler.demo import banks_en, banks_zh
 from crawler.demo.banks_en import Topic
@@ -242,7 +243,7 @@ def _english_plan(
     slots = _slots(rng, topic)
     treatments = _pick(rng, banks_en.TREATMENTS, 3, slots)
     paragraphs = _english_paragraphs(rng, slots, treatments)
-    common = {
+    common: dict[str, Any] = {
         "number": number,
         "path": path,
         "category": category,
@@ -255,7 +256,7 @@ def _english_plan(
     }
     if category.template == SAMPLE:
         advice = _inline_advice(rng, slots, treatments[1:])
-        extra: dict = {"html_lang": "en", "canonical": rng.random() < 0.3}
+        extra: dict[str, Any] = {"html_lang": "en", "canonical": rng.random() < 0.3}
     else:
         advice = _en_ol_advice(rng, slots)
         ld_type = rng.choice(("NewsArticle", "MedicalWebPage"))

@@ -142,8 +142,8 @@ def build_site(edition: int = 1, seed: int = 7) -> DemoSite:
         ]
         plans.append(added)
     reprints = [_reprint(seed, by_number[number]) for number in roles.reprinted]
-    for reprint in reprints:
-        related[reprint.path] = related[reprint.reprint_of]
+    for reprint, number in zip(reprints, roles.reprinted, strict=True):
+        related[reprint.path] = related[by_number[number].path]
     return _assemble(seed, edition, plans, reprints, roles, related, most_read, by_number, added)
 
 
