@@ -62,7 +62,11 @@ def create_archive_engine(
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(busy_timeout_ms))
     if upgrade:
-        ensure_schema(engine)
+        try:
+            ensure_schema(engine)
+        except ArchiveError:
+            engine.dispose()
+            raise
     return engine
 
 

@@ -15,7 +15,8 @@ from crawler.parsers.records import AdviceItem, Article, Link
 from storage import models as m
 from storage import queries
 from storage.archive import ArchiveWriter, decompress, finish_run, start_run
-from storage.db import create_archive_engine
+from storage.db import create_archive_engine, upgrade
+from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
 from storage.records import ArticleRecord, FetchRecord
 
@@ -256,3 +257,37 @@ def test_article_links_to_a_fetch_committed_in_an_earlier_batch(engine):
     w.flush()
     with Session(engine) as s:
         assert s.scalar(select(m.ArticleVersion.fetch_id)) is not None
+
+
+def test_full_text_search_finds_current_versions_by_every_word(engine):
+    crawl(
+        engine,
+        {
+            "http://x/cramps": "Muscle cramps at night: stretch your calves before bed. " * 5,
+            "http://x/sleep": "Long-term insomnia and sleep hygiene for shift workers. " * 5,
+            "http://x/zh": "长期失眠怎么办？睡前不要喝浓茶，保持规律作息。" * 5,
+        },
+    )
+    with Session(engine) as s:
+        assert [r["url"] for r in queries.search(s, "cramps stretch")] == ["http://x/cramps"]
+        assert [r["url"] for r in queries.search(s, "INSOMNIA")] == ["http://x/sleep"]
+        assert [r["url"] for r in queries.search(s, "失眠")] == ["http://x/zh"]
+        assert [r["url"] for r in queries.search(s, "规律作息")] == ["http://x/zh"]
+        assert queries.search(s, "cramps insomnia") == []
+        assert queries.search(s, "100%_") == []
+    crawl(engine, {"http://x/cramps": "Leg pain after running: rest and hydrate well. " * 5})
+    with Session(engine) as s:
+        assert queries.search(s, "stretch") == []
+        assert [r["url"] for r in queries.search(s, "hydrate")] == ["http://x/cramps"]
+
+
+def test_upgrade_from_the_first_revision_backfills_search(archive_url):
+    engine = create_archive_engine(archive_url, upgrade=False)
+    upgrade(engine, "0001")
+    crawl(engine, {"http://x/old": "Vitamin D and winter sunlight for bones. " * 5})
+    with pytest.raises(ArchiveError, match="db upgrade"):
+        create_archive_engine(archive_url)
+    upgrade(engine)
+    with Session(engine) as s:
+        assert [r["url"] for r in queries.search(s, "sunlight")] == ["http://x/old"]
+    engine.dispose()
