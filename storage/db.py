@@ -17,6 +17,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -90,7 +91,15 @@ def open_readonly(url: str) -> Engine:
     except OperationalError as exc:
         raise ArchiveError(f"cannot open archive {url!r}: {_first_line(exc)}") from exc
     if current is None:
+        engine.dispose()
         raise ArchiveError(f"{url} is not an archive (no schema): run a crawl first")
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    if current != head:
+        engine.dispose()
+        raise ArchiveError(
+            f"archive schema is at revision {current}, this version needs {head}: "
+            "run 'healtharchive db upgrade' first"
+        )
     return engine
 
 
@@ -160,6 +169,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
         raise ArchiveError(f"cannot migrate archive: {_first_line(exc)}") from exc
+    except CommandError as exc:
+        raise ArchiveError(f"cannot migrate archive: {exc}") from exc
 
 
 def _check_sqlite_path(database: str | None) -> None:
