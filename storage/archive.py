@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import cast
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -27,8 +28,22 @@ from storage.fingerprints import NearDupConfig, estimated_jaccard, lsh_buckets
 from storage.records import ArticleRecord, FetchRecord
 
 TOMBSTONE_STATUSES = {404: "http_404", 410: "http_410"}
-ARTICLES: Table = m.Article.__table__  # type: ignore[assignment]
-"""Core table for executemany UPDATEs keyed by a bound id (the ORM wants primary-key dicts)."""
+
+
+def _table(model: type[m.Base]) -> Table:
+    return cast(Table, model.__table__)
+
+
+BLOBS = _table(m.Blob)
+FETCHES = _table(m.Fetch)
+ARTICLES = _table(m.Article)
+URL_ALIASES = _table(m.UrlAlias)
+VERSIONS = _table(m.ArticleVersion)
+SIGNATURES = _table(m.Signature)
+LSH_BANDS = _table(m.LshBand)
+ADVICE_ITEMS = _table(m.AdviceItem)
+LINKS = _table(m.Link)
+"""Core tables: bulk ``executemany`` inserts and id-keyed UPDATEs skip the ORM's per-row work."""
 IN_CHUNK = 500
 """Bound parameters per ``IN`` query, well under SQLite's limit."""
 
@@ -169,7 +184,7 @@ class ArchiveWriter:
             if sha not in known
         ]
         if new_blobs:
-            session.execute(insert(m.Blob), new_blobs)
+            session.execute(insert(BLOBS), new_blobs)
         result.new_blobs += len(new_blobs)
         rows = [
             {
@@ -187,7 +202,7 @@ class ArchiveWriter:
             }
             for f in fetches
         ]
-        returned = session.execute(insert(m.Fetch).returning(m.Fetch.id, m.Fetch.key), rows)
+        returned = session.execute(insert(FETCHES).returning(m.Fetch.id, m.Fetch.key), rows)
         result.fetches += len(rows)
         return {key: fetch_id for fetch_id, key in returned}
 
@@ -354,7 +369,7 @@ class ArchiveWriter:
             for r in records
         ]
         returned = session.execute(
-            insert(m.Article).returning(m.Article.id, m.Article.canonical_url), rows
+            insert(ARTICLES).returning(m.Article.id, m.Article.canonical_url), rows
         )
         return {url: article_id for article_id, url in returned}
 
@@ -385,7 +400,7 @@ class ArchiveWriter:
             known.update(session.scalars(select(m.UrlAlias.url).where(m.UrlAlias.url.in_(part))))
         rows = [row for url, row in unique.items() if url not in known]
         if rows:
-            session.execute(insert(m.UrlAlias), rows)
+            session.execute(insert(URL_ALIASES), rows)
         return len(rows)
 
     def write_versions(
@@ -397,8 +412,11 @@ class ArchiveWriter:
     ) -> None:
         """Insert article versions with their advice items and links.
 
-        A version's fetch may have been committed in an earlier batch (a batch boundary can fall
-        between a page's fetch and its article), so unknown fetch keys are looked up.
+        Inserts go through Core tables (``insert(Model.__table__)``): plain ``executemany`` without
+        the ORM's per-row bookkeeping, which dominated large batches.
+
+            A version's fetch may have been committed in an earlier batch (a batch boundary can fall
+            between a page's fetch and its article), so unknown fetch keys are looked up.
         """
         if not versions:
             return
@@ -427,7 +445,7 @@ class ArchiveWriter:
             for aid, ver, rec in versions
         ]
         returned = session.execute(
-            insert(m.ArticleVersion).returning(
+            insert(VERSIONS).returning(
                 m.ArticleVersion.id, m.ArticleVersion.article_id, m.ArticleVersion.version
             ),
             rows,
@@ -458,10 +476,10 @@ def cluster_articles(
     buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
     candidates = _candidates(session, buckets)
     session.execute(
-        insert(m.Signature), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
+        insert(SIGNATURES), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
     )
     session.execute(
-        insert(m.LshBand),
+        insert(LSH_BANDS),
         [
             {"article_id": aid, "band": band, "bucket": bucket}
             for aid, bands in buckets.items()
@@ -482,20 +500,25 @@ def cluster_articles(
 
 
 def _candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
+    """Articles sharing at least one band bucket; one indexed ``(band, bucket)`` lookup per band."""
     wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
+    by_band: dict[int, list[int]] = defaultdict(list)
     for aid, bands in buckets.items():
         for band, bucket in enumerate(bands):
+            if (band, bucket) not in wanted:
+                by_band[band].append(bucket)
             wanted[(band, bucket)].append(aid)
     out: dict[int, set[int]] = {aid: set() for aid in buckets}
-    for part in chunks(list({bucket for _, bucket in wanted})):
-        rows = session.execute(
-            select(m.LshBand.article_id, m.LshBand.band, m.LshBand.bucket).where(
-                m.LshBand.bucket.in_(part)
+    for band, band_buckets in by_band.items():
+        for part in chunks(band_buckets):
+            rows = session.execute(
+                select(LSH_BANDS.c.article_id, LSH_BANDS.c.bucket).where(
+                    LSH_BANDS.c.band == band, LSH_BANDS.c.bucket.in_(part)
+                )
             )
-        )
-        for other, band, bucket in rows:
-            for aid in wanted.get((band, bucket), ()):
-                out[aid].add(other)
+            for other, bucket in rows:
+                for aid in wanted[(band, bucket)]:
+                    out[aid].add(other)
     for aids in wanted.values():
         for aid in aids:
             out[aid].update(aids)
@@ -566,9 +589,9 @@ def write_children(
             for kind, position, link in _links(article)
         )
     if advice_rows:
-        session.execute(insert(m.AdviceItem), advice_rows)
+        session.execute(insert(ADVICE_ITEMS), advice_rows)
     if link_rows:
-        session.execute(insert(m.Link), link_rows)
+        session.execute(insert(LINKS), link_rows)
 
 
 def _links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink]]:
