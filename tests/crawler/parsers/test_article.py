@@ -3,6 +3,8 @@
 ``expected.json``: ``url`` (the page's address), ``headline``, ``inLanguage``, ``datePublished``,
 ``advice`` as ``[number, text]`` pairs, ``previous``/``next`` as ``{url, text}`` (or ``null``),
 ``related`` as URLs, and optional ``headers`` for the HTTP response headers.
+The ``demo-*`` cases are pages of the demo site's three templates, saved once, so a change to
+the generator cannot silently change what the parser is held to.
 """
 
 from __future__ import annotations
