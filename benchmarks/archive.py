@@ -40,30 +40,27 @@ import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from crawler.parsers.records import AdviceItem, Article, Link  # noqa: E402
-from pipelines.normalize import article_hash  # noqa: E402
-from storage import models as m  # noqa: E402
-from storage.archive import (  # noqa: E402
+from crawler.parsers.records import AdviceItem, Article, Link
+from pipelines.normalize import article_hash
+from storage import models as m
+from storage.archive import (
     ArchiveWriter,
-    _candidates,
-    _signatures,
+    article_links,
     compress,
+    lsh_candidates,
     start_run,
+    stored_signatures,
     version_row,
 )
-from storage.db import create_archive_engine  # noqa: E402
-from storage.fingerprints import (  # noqa: E402
+from storage.db import create_archive_engine
+from storage.fingerprints import (
     NearDupConfig,
     estimated_jaccard,
     lsh_buckets,
     minhash,
     signature_bytes,
 )
-from storage.records import ArticleRecord, FetchRecord  # noqa: E402
+from storage.records import ArticleRecord, FetchRecord
 
 SEED = 20261124
 BANK_SIZE = 4000
@@ -372,7 +369,7 @@ class BareInserter:
         )  # fmt: skip
         rows["links"].extend(
             (aid, kind, n, link.url, link.text, link.title, PARSER_VERSION)
-            for kind, n, link in page_links(article)
+            for kind, n, link in article_links(article)
         )
         rows["signatures"].append((aid, record.signature))
         rows["lsh_bands"].extend((aid, band, bucket) for band, bucket in enumerate(bands))
@@ -411,15 +408,6 @@ def insert_statement(table: str) -> str:
     columns = BARE_COLUMNS[table]
     marks = ", ".join("?" for _ in columns.split(","))
     return f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-
-
-def page_links(article: Article) -> Iterator[tuple[str, int, Link]]:
-    if article.previous:
-        yield "prev", 0, article.previous
-    if article.next:
-        yield "next", 0, article.next
-    for position, link in enumerate(article.related):
-        yield "related", position, link
 
 
 def table_counts(engine: Engine) -> dict[str, int]:
@@ -471,9 +459,9 @@ def near_duplicates(
     session: Session, values: np.ndarray, config: NearDupConfig
 ) -> tuple[int, set[int]]:
     """The writer's candidate search and verification for one article not yet stored."""
-    candidates = _candidates(session, {NO_ARTICLE: lsh_buckets(values, config)})[NO_ARTICLE]
+    candidates = lsh_candidates(session, {NO_ARTICLE: lsh_buckets(values, config)})[NO_ARTICLE]
     candidates.discard(NO_ARTICLE)
-    stored = _signatures(session, candidates)
+    stored = stored_signatures(session, candidates)
     return len(candidates), {
         aid for aid, other in stored.items() if estimated_jaccard(values, other) >= config.threshold
     }

@@ -474,7 +474,7 @@ def cluster_articles(
         session.execute(delete(m.Signature).where(m.Signature.article_id.in_(part)))
     values = {aid: np.frombuffer(sig, dtype=np.uint64) for aid, sig in signed}
     buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
-    candidates = _candidates(session, buckets)
+    candidates = lsh_candidates(session, buckets)
     session.execute(
         insert(SIGNATURES), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
     )
@@ -486,7 +486,7 @@ def cluster_articles(
             for band, bucket in enumerate(bands)
         ],
     )
-    stored = _signatures(session, {c for cs in candidates.values() for c in cs} - set(values))
+    stored = stored_signatures(session, {c for cs in candidates.values() for c in cs} - set(values))
     stored.update(values)
     matches = {
         aid: sorted(
@@ -499,7 +499,7 @@ def cluster_articles(
     return assign_clusters(session, matches)
 
 
-def _candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
+def lsh_candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
     """Articles sharing at least one band bucket; one indexed ``(band, bucket)`` lookup per band."""
     wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
     by_band: dict[int, list[int]] = defaultdict(list)
@@ -525,7 +525,7 @@ def _candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, se
     return out
 
 
-def _signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
+def stored_signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
     out: dict[int, np.ndarray] = {}
     for part in chunks(list(ids)):
         rows = session.execute(
@@ -586,7 +586,7 @@ def write_children(
                 "title": link.title,
                 "parser_version": parser_version,
             }
-            for kind, position, link in _links(article)
+            for kind, position, link in article_links(article)
         )
     if advice_rows:
         session.execute(insert(ADVICE_ITEMS), advice_rows)
@@ -594,7 +594,7 @@ def write_children(
         session.execute(insert(LINKS), link_rows)
 
 
-def _links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink]]:
+def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink]]:
     if article.previous:
         yield "prev", 0, article.previous
     if article.next:
