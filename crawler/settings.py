@@ -31,6 +31,7 @@ CLOSESPIDER_PAGECOUNT = 0
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchivedPagesMiddleware": 50,

@@ -35,6 +35,8 @@ PARSE_OUTCOMES = "healtharchive/parse"
 HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "DownloadCancelledError": "too_large",
     "TCPTimedOutError": "timeout",
     "ConnectionRefusedError": "connection_refused",
     "ConnectError": "connection_error",
