@@ -20,7 +20,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.sitemap import Sitemap
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
@@ -32,6 +33,7 @@ from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
+GZIP_MAGIC = b"\x1f\x8b"
 HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -87,23 +89,45 @@ class HealthSpider(Spider):
         for url in self.start_urls:
             yield Request(url, callback=self.parse_page, errback=self.on_error)
         if self.use_sitemap:
-            for root in sorted({urljoin(u, "/sitemap.xml") for u in self.start_urls}):
-                yield Request(root, callback=self.parse_sitemap, errback=self.on_error)
+            for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
+                yield Request(
+                    robots,
+                    callback=self.parse_robots,
+                    errback=self.on_error,
+                    meta={"dont_obey_robotstxt": True},
+                )
         for url in self.revisit_urls:
             yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
+        listed = []
+        if response.status == 200:
+            listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        for url in listed or [urljoin(response.url, "/sitemap.xml")]:
+            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
     def parse_sitemap(self, response: Response) -> Iterator[FetchItem | Request]:
         yield fetch_item(response)
         if response.status != 200:
             return
+        body = response.body
+        if body[:2] == GZIP_MAGIC:
+            try:
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            except OSError:
+                self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_sitemap")
+                return
         try:
-            sitemap = Sitemap(response.body)
+            sitemap = Sitemap(body)
         except (XMLSyntaxError, StopIteration):
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_sitemap")
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
-            yield response.follow(strip_tracking(entry["loc"]), callback, errback=self.on_error)
+            url = strip_tracking(entry["loc"])
+            if self.in_scope(url):
+                yield response.follow(url, callback, errback=self.on_error)
 
     def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
         fetch = fetch_item(response)

@@ -1,0 +1,94 @@
+"""The spider's callbacks as glue: responses in, items and requests out, outcomes counted."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.utils.test import get_crawler
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
+
+from crawler.demo.site import build_site, render_body
+from crawler.items import ArticleItem, FetchItem
+from crawler.spiders.health import HealthSpider
+
+ROOT = "http://site.example/"
+SITE = build_site()
+
+
+@pytest.fixture
+def spider() -> HealthSpider:
+    crawler = get_crawler(HealthSpider)
+    crawler.stats.open_spider()
+    return HealthSpider.from_crawler(crawler, start_urls=ROOT)
+
+
+def response(cls, url: str, body: bytes, status: int = 200, **headers: str):
+    return cls(url, body=body, status=status, headers=headers, request=Request(url))
+
+
+def test_robots_sitemaps_are_followed_else_the_conventional_one(spider):
+    robots = b"User-agent: *\nDisallow: /private/\nSitemap: http://site.example/maps/index.xml.gz\n"
+    listed = list(spider.parse_robots(response(TextResponse, ROOT + "robots.txt", robots)))
+    assert [r.url for r in listed] == ["http://site.example/maps/index.xml.gz"]
+    missing = list(spider.parse_robots(response(TextResponse, ROOT + "robots.txt", b"", 404)))
+    assert [r.url for r in missing] == ["http://site.example/sitemap.xml"]
+
+
+def test_gzipped_sitemap_index_and_urlset(spider):
+    index = gzip.compress(
+        b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<sitemap><loc>http://site.example/maps/a.xml</loc></sitemap></sitemapindex>"
+    )
+    out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/index.xml.gz", index)))
+    assert isinstance(out[0], FetchItem)
+    assert [(r.url, r.callback) for r in out[1:]] == [
+        ("http://site.example/maps/a.xml", spider.parse_sitemap)
+    ]
+    urlset = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://site.example/a.html?utm_source=feed</loc></url>"
+        b"<url><loc>http://elsewhere.example/b.html</loc></url></urlset>"
+    )
+    out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/a.xml", urlset)))
+    assert [(r.url, r.callback) for r in out[1:]] == [
+        ("http://site.example/a.html", spider.parse_page)
+    ]
+
+
+def test_article_page_yields_fetch_article_and_links(spider):
+    path = SITE.truth["articles"][0]["path"]
+    page = SITE.pages[path]
+    body = render_body(page, ROOT.rstrip("/"))
+    out = list(spider.parse_page(response(HtmlResponse, ROOT.rstrip("/") + path, body)))
+    fetch, article = out[0], out[1]
+    assert isinstance(fetch, FetchItem) and fetch.body == body
+    assert isinstance(article, ArticleItem) and article.fetch_key == fetch.key
+    followed = {r.url for r in out[2:]}
+    assert ROOT.rstrip("/") + SITE.truth["articles"][0]["next"] in followed
+    assert all(url.startswith(ROOT) for url in followed)
+
+
+def test_listing_is_followed_not_archived_as_article(spider):
+    body = render_body(SITE.pages["/"], ROOT.rstrip("/"))
+    out = list(spider.parse_page(response(HtmlResponse, ROOT, body)))
+    assert not any(isinstance(item, ArticleItem) for item in out)
+    assert sum(isinstance(item, Request) for item in out) > 5
+    assert spider.crawler.stats.get_value("healtharchive/parse/not_article") == 1
+
+
+def test_http_error_is_archived_and_counted(spider):
+    out = list(spider.parse_page(response(HtmlResponse, ROOT + "gone.html", b"gone", 404)))
+    assert [type(item) for item in out] == [FetchItem]
+    assert spider.crawler.stats.get_value("healtharchive/fetch_error/http_404") == 1
+
+
+def test_download_failure_is_archived_with_its_reason(spider):
+    failure = Failure(DNSLookupError("no such host"))
+    failure.request = Request(ROOT + "a.html")  # type: ignore[attr-defined]
+    (item,) = list(spider.on_error(failure))
+    assert (item.url, item.status, item.error) == (ROOT + "a.html", None, "dns_error")
+    assert spider.crawler.stats.get_value("healtharchive/fetch_error/dns_error") == 1
