@@ -14,7 +14,13 @@ from html import escape
 
 from crawler.demo.page import ORIGIN_PLACEHOLDER, Page
 from crawler.demo.plan import Category
-from crawler.demo.templates import HTML_UTF8, SITE_NAME, SITE_NAME_ZH, SiteContext
+from crawler.demo.templates import (
+    HTML_UTF8,
+    SITE_NAME,
+    SITE_NAME_ZH,
+    SiteContext,
+    most_read_list,
+)
 
 PER_PAGE = 12
 LATEST_ON_HOME = 8
@@ -203,11 +209,7 @@ def _header(ctx: SiteContext, zh: bool) -> str:
 
 
 def _most_read(ctx: SiteContext, language: str, heading: str) -> str:
-    items = "".join(
-        f'<li><a href="{path}">{escape(ctx.titles[path])}</a></li>'
-        for path in ctx.most_read[language]
-    )
-    return f'<section class="widget most-read"><h3>{heading}</h3><ol>{items}</ol></section>'
+    return f'<section class="widget most-read">{most_read_list(ctx, language, heading)}</section>'
 
 
 def _footer(zh: bool) -> str:

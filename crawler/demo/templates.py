@@ -217,7 +217,8 @@ def _ad_div(classes: str, text: str, label: str = "Advertisement") -> str:
     )
 
 
-def _sidebar_most_read(ctx: SiteContext, language: str, heading: str) -> str:
+def most_read_list(ctx: SiteContext, language: str, heading: str) -> str:
+    """The numbered "most read" sidebar: a trap for advice-list recognisers."""
     items = "\n".join(
         f'<li><a href="{path}">{escape(ctx.titles[path])}</a></li>'
         for path in ctx.most_read[language]
@@ -327,7 +328,7 @@ personalise ads. By continuing to browse you agree to our use of cookies. \
 </div>
 <div class="sidebar">
 <div class="widget most-read">
-{_sidebar_most_read(ctx, "en", "Most read")}
+{most_read_list(ctx, "en", "Most read")}
 </div>
 {_members_widget(plan, ctx, "Members only")}
 </div>
@@ -469,7 +470,7 @@ datetime="{_iso(plan.published)}">{_long_date(plan.published)}</time>{reviewed}<
 </main>
 <aside id="secondary" class="sidebar widget-area">
 <section class="widget widget_popular_posts">
-{_sidebar_most_read(ctx, "en", "Most read")}
+{most_read_list(ctx, "en", "Most read")}
 </section>
 {_ad_div("ad ad-sidebar", ads[1])}
 {_members_widget(plan, ctx, "Members only")}
@@ -587,7 +588,7 @@ def _zh_page(plan: ArticlePlan, ctx: SiteContext) -> str:
 </div>
 <div class="con_right sidebar">
 <div class="hot">
-{_sidebar_most_read(ctx, "zh", "热门排行")}
+{most_read_list(ctx, "zh", "热门排行")}
 </div>
 {_ad_div("ad ad_side", ads[1], "广告")}
 {_members_widget(plan, ctx, "会员专区")}
