@@ -302,7 +302,8 @@ def reparse(db: str, everything: bool) -> None:
         engine.dispose()
     click.echo(
         f"reparsed {result.reparsed} versions with parser {PARSER_VERSION}: "
-        f"{result.changed} changed, {result.failed} no longer parse"
+        f"{result.changed} changed, {result.failed} no longer parse; "
+        f"{result.new_articles} new articles from pages rejected before"
     )
 
 

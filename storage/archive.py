@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import zstandard
-from sqlalchemy import Engine, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from crawler.parsers.records import Article as ParsedArticle
@@ -729,3 +729,36 @@ def replace_extracted(
             .where(m.Article.id == page.article_id)
             .values(content_hash=content_hash)
         )
+
+
+@dataclass(frozen=True)
+class UnparsedPage:
+    """A successful HTML fetch no article version came from (the parser rejected it then)."""
+
+    key: str
+    url: str
+    content_type: str | None
+    body: bytes
+
+
+def unparsed_pages(session: Session) -> Iterator[UnparsedPage]:
+    """The latest such fetch per final URL, for re-parsing after a parser fix."""
+    used = select(m.ArticleVersion.fetch_id).where(m.ArticleVersion.fetch_id.is_not(None))
+    latest = (
+        select(func.max(m.Fetch.id))
+        .where(
+            m.Fetch.status == 200,
+            m.Fetch.blob_sha256.is_not(None),
+            m.Fetch.id.not_in(used),
+            m.Fetch.content_type.ilike("%html%"),
+        )
+        .group_by(m.Fetch.final_url)
+    )
+    query = (
+        select(m.Fetch.key, m.Fetch.final_url, m.Fetch.content_type, m.Blob)
+        .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
+        .where(m.Fetch.id.in_(latest))
+        .order_by(m.Fetch.id)
+    )
+    for key, url, content_type, blob in session.execute(query):
+        yield UnparsedPage(key, url, content_type, decompress(blob))

@@ -1,0 +1,57 @@
+"""``reparse`` turns archived pages the parser once rejected into articles, offline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.demo.site import build_site, render_body
+from crawler.reparse import reparse
+from storage import models as m
+from storage import queries
+from storage.archive import ArchiveWriter, start_run
+from storage.db import create_archive_engine
+from storage.records import FetchRecord
+
+ORIGIN = "http://demo.example"
+SITE = build_site()
+
+
+def archive_fetch(engine, path: str) -> str:
+    page = SITE.pages[path]
+    fetch = FetchRecord(
+        key=uuid.uuid4().hex,
+        url=ORIGIN + path,
+        final_url=ORIGIN + path,
+        status=200,
+        fetched_at=datetime.now(timezone.utc),
+        body=render_body(page, ORIGIN),
+        content_type=dict(page.headers)["Content-Type"],
+    )
+    writer = ArchiveWriter(engine, start_run(engine, "test", []), "0")
+    writer.add_fetch(fetch)
+    writer.flush()
+    return fetch.key
+
+
+def test_rejected_pages_become_articles_once(archive_url):
+    engine = create_archive_engine(archive_url)
+    entry = SITE.truth["articles"][5]
+    key = archive_fetch(engine, entry["path"])
+    archive_fetch(engine, "/")
+    result = reparse(engine)
+    assert result.new_articles == 1
+    with Session(engine) as s:
+        article = queries.article_by_url(s, ORIGIN + entry["path"])
+        (version,) = queries.versions_of(s, article.id)
+        assert version.headline == entry["title"]
+        assert s.scalar(select(m.Fetch.key).where(m.Fetch.id == version.fetch_id)) == key
+        advice = [(a.printed_number, a.text) for a in queries.advice_of(s, version.id)]
+        assert advice == [(a["number"], a["text"]) for a in entry["advice"]]
+        runs = [r.spider for r in s.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id))]
+    assert runs[-1] == "reparse"
+    assert reparse(engine).new_articles == 0
+    engine.dispose()
