@@ -130,6 +130,9 @@ class HealthSpider(Spider):
                 yield response.follow(url, callback, errback=self.on_error)
 
     def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
+        if is_sitemap(response):
+            yield from self.parse_sitemap(response)
+            return
         fetch = fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
             yield fetch
@@ -196,6 +199,17 @@ def failure_reason(failure: Failure) -> str:
     if name == "HttpError":
         return f"http_{error.response.status}"
     return FAILURE_REASONS.get(name, name.lower())
+
+
+def is_sitemap(response: Response) -> bool:
+    """A sitemap reached through an ordinary link (a footer "Sitemap" link, say)."""
+    if response.status != 200:
+        return False
+    content_type = (response.headers.get(b"Content-Type") or b"").lower()
+    head = response.body[:512].lstrip()
+    return (b"xml" in content_type or head.startswith(b"<?xml") or head[:2] == GZIP_MAGIC) and (
+        head[:2] == GZIP_MAGIC or b"<urlset" in head or b"<sitemapindex" in head
+    )
 
 
 def fetch_item(response: Response) -> FetchItem:

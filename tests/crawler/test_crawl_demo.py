@@ -174,3 +174,15 @@ def test_unwritable_archive_path_fails_in_one_line(tmp_path):
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0
     assert "archive" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_only_duplicates_are_dropped_and_each_is_counted(demo):
+    with Session(demo["engine"]) as s:
+        run = s.scalar(select(m.CrawlRun).order_by(m.CrawlRun.id))
+    dropped = {
+        key.rsplit("/", 1)[1]: value
+        for key, value in run.stats.items()
+        if key.startswith("healtharchive/dropped/")
+    }
+    copies = [path for path in demo["truth"]["exact_duplicates"] if "?" not in path]
+    assert dropped == {"duplicate_url": len(copies)}, "tracking URLs are never even requested"

@@ -92,3 +92,16 @@ def test_download_failure_is_archived_with_its_reason(spider):
     (item,) = list(spider.on_error(failure))
     assert (item.url, item.status, item.error) == (ROOT + "a.html", None, "dns_error")
     assert spider.crawler.stats.get_value("healtharchive/fetch_error/dns_error") == 1
+
+
+def test_sitemap_reached_by_an_ordinary_link_is_read_as_a_sitemap(spider):
+    urlset = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://site.example/a.html</loc></url></urlset>"
+    )
+    out = list(spider.parse_page(response(XmlResponse, ROOT + "sitemap.xml", urlset)))
+    assert isinstance(out[0], FetchItem)
+    assert [(r.url, r.callback) for r in out[1:]] == [
+        ("http://site.example/a.html", spider.parse_page)
+    ]
+    assert spider.crawler.stats.get_value("healtharchive/dropped/missing_title") is None
