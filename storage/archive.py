@@ -604,9 +604,14 @@ def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink
 
 
 def assign_clusters(session: Session, matches: dict[int, list[int]]) -> int:
-    """Union each article with its verified near-duplicates, then re-elect canonical members."""
+    """Put each article with its verified near-duplicates, then re-elect canonical members.
+
+    The articles in ``matches`` have new content: each first leaves its old cluster, so an
+    article edited away from its near-duplicates no longer sits with them; a cluster left with
+    one member is dissolved.
+    """
     clustered = 0
-    touched: set[int] = set()
+    touched = _detach(session, list(matches))
     for aid, others in matches.items():
         if not others:
             continue
@@ -638,8 +643,37 @@ def assign_clusters(session: Session, matches: dict[int, list[int]]) -> int:
         touched.add(target)
         clustered += 1
     for cluster_id in touched:
-        elect_canonical(session, cluster_id)
+        members = list(
+            session.scalars(select(m.Article.id).where(m.Article.cluster_id == cluster_id))
+        )
+        if len(members) > 1:
+            elect_canonical(session, cluster_id)
+            continue
+        session.execute(
+            update(m.Article).where(m.Article.cluster_id == cluster_id).values(cluster_id=None)
+        )
+        session.execute(delete(m.Cluster).where(m.Cluster.id == cluster_id))
     return clustered
+
+
+def _detach(session: Session, ids: list[int]) -> set[int]:
+    """Take articles out of their clusters; return the clusters they left."""
+    left: set[int] = set()
+    for part in chunks(ids):
+        left.update(
+            cluster_id
+            for cluster_id in session.scalars(
+                select(m.Article.cluster_id).where(m.Article.id.in_(part))
+            )
+            if cluster_id is not None
+        )
+        if left:
+            session.execute(
+                update(m.Article)
+                .where(m.Article.id.in_(part), m.Article.cluster_id.is_not(None))
+                .values(cluster_id=None)
+            )
+    return left
 
 
 def elect_canonical(session: Session, cluster_id: int) -> None:

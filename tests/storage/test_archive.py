@@ -291,3 +291,19 @@ def test_upgrade_from_the_first_revision_backfills_search(archive_url):
     with Session(engine) as s:
         assert [r["url"] for r in queries.search(s, "sunlight")] == ["http://x/old"]
     engine.dispose()
+
+
+def test_article_edited_away_from_its_near_duplicate_leaves_the_cluster(engine):
+    base = prose(3, 200)
+    crawl(engine, {"http://x/a": base, "http://x/a-reprint": base + " one changed sentence"})
+    with Session(engine) as s:
+        assert len(queries.clusters(s)) == 1
+    crawl(engine, {"http://x/a-reprint": prose(11, 200)})
+    with Session(engine) as s:
+        assert queries.clusters(s) == {}
+        assert set(s.scalars(select(m.Article.cluster_id))) == {None}
+    crawl(engine, {"http://x/a-reprint": base + " changed back"})
+    with Session(engine) as s:
+        assert [sorted(u for u, _ in g) for g in queries.clusters(s).values()] == [
+            ["http://x/a", "http://x/a-reprint"]
+        ]
