@@ -104,9 +104,10 @@ def crawl(
         summary = _crawl(
             list(start_urls),
             db,
-            settings=_parse_overrides(overrides)
-            | {"CLOSESPIDER_PAGECOUNT": max_pages, "LOG_LEVEL": log_level}
-            | ({"LOG_FILE": log_file} if log_file else {}),
+            settings={"LOG_LEVEL": log_level}
+            | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
+            | ({"LOG_FILE": log_file} if log_file else {})
+            | _parse_overrides(overrides),
             sitemap=not no_sitemap,
             revisit=not no_revisit,
             resume=resume,
