@@ -191,7 +191,9 @@ def report(pages: Sequence[Page], scores: dict[str, Scores]) -> list[str]:
         ratios = []
         for name in FIELDS:
             theirs = sum(scores["trafilatura"].hits[name])
-            ratios.append(f"{name} {sum(scores['ours'].hits[name]) / theirs:.2f}x" if theirs else "")
+            ratios.append(
+                f"{name} {sum(scores['ours'].hits[name]) / theirs:.2f}x" if theirs else ""
+            )
         if scores["ours"].seconds:
             ratios.append(f"speed {scores['trafilatura'].seconds / scores['ours'].seconds:.2f}x")
         lines.append("ours / trafilatura: " + ", ".join(ratio for ratio in ratios if ratio))

@@ -21,7 +21,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from twisted.internet import task
 
 from crawler.items import ArticleItem, FetchItem
@@ -50,6 +50,7 @@ class ArchivePipeline:
         self.resumed_from = settings.getint("ARCHIVE_RESUMED_FROM", 0) or None
         self.near_dup = near_dup_config(settings)
         self.writer: ArchiveWriter | None = None
+        self.refused_once = False
         self.timer: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -119,18 +120,45 @@ class ArchivePipeline:
         self.writer.engine.dispose()
 
     def _flush_quietly(self) -> bool:
-        """Flush; on a database error keep the batch for the next attempt and say why."""
+        """Flush; on a database error keep the batch for the next attempt and say why.
+
+        A batch refused twice for its data (not for a locked or unreachable database) is
+        written record by record, and the records the database still refuses are dropped and
+        counted as ``healtharchive/archive/rejected``.
+        """
         assert self.writer is not None
         try:
             self.writer.flush()
-        except (OperationalError, DBAPIError) as exc:
+        except (IntegrityError, DataError) as exc:
+            self.stats.inc_value(f"{STATS}/flush_failed")
+            if not self.refused_once:
+                self.refused_once = True
+                logger.warning("archive refused a batch, retrying: %s", _first_line(exc))
+                return False
+            return self._flush_each()
+        except DBAPIError as exc:
             self.stats.inc_value(f"{STATS}/flush_failed")
             logger.warning(
                 "archive commit failed, %d records kept for retry: %s",
                 self.writer.pending,
-                str(exc.orig).splitlines()[0],
+                _first_line(exc),
             )
             return False
+        self.refused_once = False
+        self._record_totals()
+        return True
+
+    def _flush_each(self) -> bool:
+        assert self.writer is not None
+        self.refused_once = False
+        try:
+            rejected = self.writer.flush_each()
+        except DBAPIError as exc:
+            logger.warning("archive commit failed, records kept for retry: %s", _first_line(exc))
+            return False
+        for url, why in rejected:
+            self.stats.inc_value(f"{STATS}/rejected")
+            logger.error("archive rejected a record of %s: %s", url, why)
         self._record_totals()
         return True
 
@@ -153,6 +181,10 @@ def to_fetch_record(item: FetchItem) -> FetchRecord:
         etag=item.etag,
         last_modified=item.last_modified,
     )
+
+
+def _first_line(exc: DBAPIError) -> str:
+    return str(exc.orig).splitlines()[0]
 
 
 def _jsonable(value: object) -> object:

@@ -4,6 +4,8 @@ Settings:
 
 * ``VALIDATE_MIN_BODY_CHARS`` (default 80): shorter bodies are dropped as ``short_body``.
 * ``VALIDATE_MAX_BODY_CHARS`` (default 2_000_000): longer ones as ``huge_body``.
+
+URLs longer than the archive's URL columns (2,048 characters) are dropped as ``url_too_long``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from scrapy.exceptions import DropItem
 from crawler.items import ArticleItem, FetchItem
 
 STATS_PREFIX = "healtharchive/dropped"
+MAX_URL_CHARS = 2048
 
 
 class ValidatePipeline:
@@ -46,6 +49,8 @@ class ValidatePipeline:
         article = item.article
         if urlsplit(article.url).scheme not in ("http", "https"):
             return "bad_url"
+        if max(len(article.url), len(article.canonicalUrl)) > MAX_URL_CHARS:
+            return "url_too_long"
         if not article.headline.strip():
             return "missing_title"
         body = article.articleBody.strip()

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import zstandard
 from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.parsers.records import Article as ParsedArticle
@@ -160,6 +161,31 @@ class ArchiveWriter:
         self._pending = _Pending()
         self.totals.add(result)
         return result
+
+    def flush_each(self) -> list[tuple[str, str]]:
+        """Write pending records one transaction each; return ``(url, why)`` for those refused.
+
+        The fallback when a batch keeps failing on its data (an over-long value, a constraint):
+        one bad record must not hold back, and finally lose, the whole batch.
+        """
+        batch, rejected = self._pending, []
+        records = [_Pending(fetches=[f]) for f in batch.fetches]
+        records += [_Pending(articles=[a]) for a in batch.articles]
+        for position, single in enumerate(records):
+            self._pending = single
+            try:
+                self.flush()
+            except (IntegrityError, DataError) as exc:
+                label = single.fetches[0].url if single.fetches else single.articles[0].article.url
+                rejected.append((label, str(exc.orig).splitlines()[0]))
+            except DBAPIError:
+                self._pending = _Pending(
+                    fetches=[f for r in records[position:] for f in r.fetches],
+                    articles=[a for r in records[position:] for a in r.articles],
+                )
+                raise
+        self._pending = _Pending()
+        return rejected
 
     def _write_fetches(
         self, session: Session, fetches: list[FetchRecord], result: FlushResult

@@ -52,6 +52,7 @@ def crawler_with(**settings):
         ({"articleBody": ""}, "missing_body"),
         ({"articleBody": "too short"}, "short_body"),
         ({"url": "ftp://site/a"}, "bad_url"),
+        ({"url": "http://site/" + "a" * 3000}, "url_too_long"),
     ],
 )
 def test_validate_drops_with_a_counted_reason(changes, reason):
@@ -137,3 +138,21 @@ def test_archive_pipeline_writes_batches_and_records_the_run(sqlite_url):
 def test_archive_pipeline_can_be_switched_off():
     with pytest.raises(NotConfigured):
         build_from_crawler(ArchivePipeline, crawler_with(ARCHIVE_ENABLED=False))
+
+
+def test_archive_pipeline_drops_only_the_record_the_database_refuses(sqlite_url):
+    crawler = crawler_with(ARCHIVE_URL=sqlite_url, ARCHIVE_BATCH_SIZE=100)
+    crawler.spider = crawler._create_spider(start_urls="http://site/")
+    pipeline = build_from_crawler(ArchivePipeline, crawler)
+    pipeline.open_spider()
+    now = datetime.now(timezone.utc)
+    pipeline.process_item(FetchItem("same", "http://site/a.html", "http://site/a.html", 200, now))
+    pipeline.process_item(FetchItem("same", "http://site/b.html", "http://site/b.html", 200, now))
+    pipeline.process_item(FetchItem("k3", "http://site/c.html", "http://site/c.html", 200, now))
+    pipeline.close_spider()
+    pipeline.spider_closed(crawler.spider, "finished")
+    assert crawler.stats.get_value("healtharchive/archive/rejected") == 1
+    engine = create_archive_engine(sqlite_url)
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(m.Fetch)) == 2
+    engine.dispose()

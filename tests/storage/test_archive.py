@@ -307,3 +307,19 @@ def test_article_edited_away_from_its_near_duplicate_leaves_the_cluster(engine):
         assert [sorted(u for u, _ in g) for g in queries.clusters(s).values()] == [
             ["http://x/a", "http://x/a-reprint"]
         ]
+
+
+def test_flush_each_isolates_the_record_the_database_refuses(engine):
+    w = writer(engine)
+    good = fetch("http://x/good")
+    w.add_fetch(good)
+    w.add_fetch(good)
+    w.add_fetch(fetch("http://x/other"))
+    w.add_article(record(article("http://x/a", prose(1)), good.key))
+    with pytest.raises(IntegrityError):
+        w.flush()
+    rejected = w.flush_each()
+    assert [url for url, _ in rejected] == ["http://x/good"]
+    assert w.pending == 0
+    assert count(engine, m.Fetch) == 2
+    assert count(engine, m.Article) == 1
