@@ -16,9 +16,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleItem, FetchItem
+from storage.models import URL_LENGTH
 
 STATS_PREFIX = "healtharchive/dropped"
-MAX_URL_CHARS = 2048
+MAX_URL_CHARS = URL_LENGTH
 
 
 class ValidatePipeline:

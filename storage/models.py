@@ -32,7 +32,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-URL = String(2048)
+URL_LENGTH = 2048
+URL = String(URL_LENGTH)
 Timestamp = DateTime(timezone=True)
 
 
