@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -68,11 +69,18 @@ def is_local(urls: Sequence[str]) -> bool:
 
 
 def preflight(urls: Sequence[str]) -> None:
-    """Fail fast, in one line, when a start URL's host cannot be reached at all."""
+    """Fail fast, in one line, when a start URL's host cannot be reached at all.
+
+    Behind a proxy the host may be unreachable directly yet fine for Scrapy, so hosts reached
+    through one are not checked.
+    """
+    proxies = getproxies()
     for url in urls:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise CrawlError(f"not an http(s) URL: {url}")
+        if parts.scheme in proxies and not proxy_bypass(parts.hostname):
+            continue
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
             with socket.create_connection((parts.hostname, port), timeout=10):
