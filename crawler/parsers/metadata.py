@@ -13,9 +13,16 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 
 from crawler.parsers.document import Document
+from crawler.parsers.metadata_byline import (
+    clean_names,
+    markup_authors,
+    outside_article,
+    printed_authors,
+)
 from crawler.parsers.metadata_dates import find_date
 from crawler.parsers.metadata_jsonld import (
     ARTICLE_TYPES,
@@ -55,6 +62,15 @@ MODIFIED_META = (
     "last-modified",
     "dcterms.modified",
 )
+PUBLISHED_KEY_RE = re.compile(r"publish|pub[-_.]?date|release[-_.]?date", re.I)
+UPDATED_KEY_RE = re.compile(r"modif|updat|expir", re.I)
+DATE_CLASS_XPATH = lxml.etree.XPath(
+    "//body//*[re:test(@class, '(?:^|[\\s_-])(?:date|published|pubdate|posted-on|post-date)"
+    "(?:$|[\\s_-])', 'i') and not(re:test(@class, 'updat|modif', 'i'))]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+MAX_DATE_CHARS = 60
+"""Longer text around a date is a teaser or a sentence, not a date line."""
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:]{1,2}\s+|\s*[|_｜]\s*")
 PUBLISHED_TEXT_RE = re.compile(
@@ -71,13 +87,6 @@ REVIEWED_RE = re.compile(
     r"reviewed\s+by\s*[:：]?\s*(?P<name>[^|—–]+?)(?:\s+on\s+|\s*[|—–]|$)", re.I
 )
 REVIEWED_XPATH = "//body//*[contains(translate(text(), 'REVIEWDBY', 'reviewdby'), 'reviewed by')]"
-BYLINE_PREFIX_RE = re.compile(r"^\s*(?:by|written by|author|作者|文)\s*[:：|]?\s*", re.I)
-AUTHOR_SPLIT_RE = re.compile(r"\s+and\s+|\s*&\s*|\s*、\s*", re.I)
-BYLINE_XPATH = (
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' byline ')"
-    " or contains(@class, 'author-name') or @itemprop='author']"
-)
-REL_AUTHOR_XPATH = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
 BREADCRUMB_XPATH = (
     "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
     " or contains(translate(@id, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')"
@@ -93,7 +102,8 @@ TEXT_DATE_WINDOW = 400
 """How far after a "Published" label, or after the ``<h1>``, a printed date may stand."""
 ARTICLE_H1_XPATH = "//article//h1 | //main//h1"
 TITLE_SHARE = 0.5
-MAX_AUTHOR_CHARS = 80
+TITLE_WORD_SHARE = 1 / 3
+MAX_TITLE_WORDS = 25
 MIN_SCRIPT_CHARS = 20
 CJK_SHARE = 0.3
 
@@ -110,7 +120,9 @@ def extract_metadata(doc: Document) -> Metadata:
     return Metadata(
         headline=headline,
         datePublished=_date(objects, "datePublished", meta, PUBLISHED_META)
+        or _date(objects, "dateCreated", meta, _published_keys(meta))
         or _markup_date(tree, "datePublished")
+        or _date_element(tree)
         or _text_date(text, PUBLISHED_TEXT_RE, headline),
         dateModified=_date(objects, "dateModified", meta, MODIFIED_META)
         or _markup_date(tree, "dateModified")
@@ -182,7 +194,30 @@ def _headline(
     for heading in headings:
         if heading and any(_same_title(heading, other) for other in declared if other):
             return heading
+    single = [heading for heading in dict.fromkeys(headings) if heading]
+    stated = [*declared[:3], _without_site(title, site)]
+    if len(single) == 1 and _fold(single[0]) != _fold(site) and _visible_title(single[0], stated):
+        return single[0]
     return next((value for value in (*declared[:3], *headings, _strip_site(title)) if value), "")
+
+
+def _visible_title(heading: str, declared: list[str]) -> bool:
+    """Whether the page's only ``<h1>`` is its title though worded apart from the declared ones.
+
+    Sites write ``og:title`` for search results ("Best X in 2025 | Top 10 Picks") and the
+    heading for readers; the heading is what the page shows. It must share a third of its words
+    with a declared title, else it is a section label ("Latest News") or a logo.
+    """
+    words = _title_words(heading)
+    if not words or len(heading.split()) > MAX_TITLE_WORDS:
+        return False
+    known = set().union(*(_title_words(other) for other in declared if other))
+    return not known or len(words & known) >= TITLE_WORD_SHARE * len(words)
+
+
+def _title_words(text: str) -> set[str]:
+    """Folded words, plurals merged ("trends" = "trend"), short function words dropped."""
+    return {word.rstrip("s") for word in _fold(text).split() if len(word) > 2 or word.isdigit()}
 
 
 def _site_name(meta: dict[str, str], title: str) -> str:
@@ -234,6 +269,22 @@ def _markup_date(tree: lxml.html.HtmlElement, prop: str) -> str | None:
     return None
 
 
+def _published_keys(meta: dict[str, str]) -> list[str]:
+    """Site-specific ``<meta>`` names that still say what they hold ("w-published-date")."""
+    return [key for key in meta if PUBLISHED_KEY_RE.search(key) and not UPDATED_KEY_RE.search(key)]
+
+
+def _date_element(tree: lxml.html.HtmlElement) -> str | None:
+    """A short element classed as the post's date ("post-date", "published"), outside teasers."""
+    for element in DATE_CLASS_XPATH(tree):
+        text = _text(element)
+        if len(text) <= MAX_DATE_CHARS and not outside_article(element):
+            iso = find_date(text)
+            if iso:
+                return iso
+    return None
+
+
 def _text_date(text: str, label: re.Pattern[str], headline: str) -> str | None:
     """A printed date: after a "Published:" label, else the first date near the headline."""
     labelled = _labelled_date(text, label)
@@ -256,21 +307,44 @@ def _labelled_date(text: str, label: re.Pattern[str]) -> str | None:
 def _authors(
     tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
 ) -> tuple[str, ...]:
-    found = names(first_value(objects, "author"))
-    if not found:
-        found = tuple(
-            meta[name] for name in AUTHOR_META if name in meta and "://" not in meta[name]
-        )[:1]
-    if not found:
-        found = tuple(_text(a) for a in tree.xpath(REL_AUTHOR_XPATH))
-    if not found:
-        found = tuple(_text(element) for element in tree.xpath(BYLINE_XPATH))[:1]
-    cleaned = (
-        part.strip()
-        for author in found
-        for part in AUTHOR_SPLIT_RE.split(BYLINE_PREFIX_RE.sub("", author))
-    )
-    return _unique(name for name in cleaned if name and len(name) <= MAX_AUTHOR_CHARS)
+    """Declared authors unless they are only the site itself (or a user handle); then a printed
+    byline wins, and the declared names are the last resort."""
+    declared = first_value(objects, "author")
+    jsonld = clean_names(names(declared))
+    tagged = clean_names(
+        meta[name] for name in AUTHOR_META if name in meta and "://" not in meta[name]
+    )[:1]
+    sites = _site_names(tree, meta, objects)
+    weak: list[tuple[str, ...]] = []
+    if jsonld and not (_organisation(declared) or _all_in(jsonld, sites)):
+        return jsonld
+    weak.append(jsonld)
+    if tagged and " " in tagged[0] and not _all_in(tagged, sites):
+        return tagged
+    weak.append(tagged)
+    printed = markup_authors(tree) or printed_authors(tree)
+    return printed or next((found for found in weak if found), ())
+
+
+def _site_names(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> set[str]:
+    """The site's and publisher's names, folded: an "author" equal to one is no person."""
+    found = {meta.get("og:site_name", ""), meta.get("application-name", "")}
+    found.add(_site_name(meta, _text(tree.find(".//title"))))
+    found.update(names(first_value(objects, "publisher")))
+    found.update(text_value(obj.get("name")) or "" for obj in objects if "website" in types(obj))
+    return {_fold(name) for name in found if name}
+
+
+def _organisation(value: Any) -> bool:
+    items = value if isinstance(value, list) else [value]
+    objects = [item for item in items if isinstance(item, dict)]
+    return bool(objects) and all("organization" in types(item) for item in objects)
+
+
+def _all_in(found: tuple[str, ...], sites: set[str]) -> bool:
+    return all(_fold(name) in sites for name in found)
 
 
 def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> tuple[str, ...]:
