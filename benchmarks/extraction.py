@@ -29,14 +29,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from crawler.parsers.content import main_content
+from crawler.parsers.document import load_document
+from crawler.parsers.errors import ParseError
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from crawler.parsers.content import main_content  # noqa: E402
-from crawler.parsers.document import load_document  # noqa: E402
-from crawler.parsers.errors import ParseError  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks"
 SETS = {"dev": "extraction", "wcxb": "extraction-wcxb"}
@@ -157,12 +156,18 @@ def load_dev(folder: Path) -> Iterator[Page]:
         yield Page(page_id, truth[page_id]["url"], html, truth[page_id]["articleBody"])
 
 
-def load_wcxb(folder: Path) -> Iterator[Page]:
+def wcxb_records(folder: Path) -> Iterator[tuple[str, dict[str, Any], bytes]]:
+    """``(page id, ground-truth record, page bytes)`` for every page, in id order."""
     for truth_file in sorted((folder / "ground-truth").glob("*.json")):
         record = json.loads(truth_file.read_text(encoding="utf-8"))
         html = gzip.decompress((folder / "html" / f"{truth_file.stem}.html.gz").read_bytes())
+        yield truth_file.stem, record, html
+
+
+def load_wcxb(folder: Path) -> Iterator[Page]:
+    for page_id, record, html in wcxb_records(folder):
         yield Page(
-            truth_file.stem,
+            page_id,
             record.get("url", ""),
             html,
             record["main_content"],

@@ -26,8 +26,6 @@ Example::
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import re
 import sys
 import time
@@ -35,13 +33,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from extraction import wcxb_records
 
-from crawler.parsers.document import load_document  # noqa: E402
-from crawler.parsers.errors import ParseError  # noqa: E402
-from crawler.parsers.metadata import extract_metadata  # noqa: E402
+from crawler.parsers.document import load_document
+from crawler.parsers.errors import ParseError
+from crawler.parsers.metadata import extract_metadata
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "extraction-wcxb"
 TOKEN_RE = re.compile(r"\w+")
@@ -100,11 +98,9 @@ def date_matches(truth: str, predicted: str | None) -> bool:
 
 
 def load_pages(folder: Path) -> Iterator[Page]:
-    for truth_file in sorted((folder / "ground-truth").glob("*.json")):
-        record = json.loads(truth_file.read_text(encoding="utf-8"))
-        html = gzip.decompress((folder / "html" / f"{truth_file.stem}.html.gz").read_bytes())
+    for page_id, record, html in wcxb_records(folder):
         yield Page(
-            truth_file.stem,
+            page_id,
             record.get("url", ""),
             html,
             record.get("title") or "",
