@@ -408,6 +408,13 @@ def print_peek(session: Session, limit: int = 5) -> None:
         "{advice_items} advice items, {links} links, {fetches} fetches, {blobs} blobs, "
         "{clusters} near-duplicate clusters, {crawl_runs} crawl runs".format(**counts)
     )
+    for run in queries.crawl_runs(session, limit=3):
+        stats = run.stats or {}
+        click.echo(
+            f"  run #{run.id} {run.spider} {run.started_at:%Y-%m-%d %H:%M} {run.status}: "
+            f"{stats.get('downloader/response_count', 0)} pages, "
+            f"{stats.get('healtharchive/archive/new_versions', 0)} new versions"
+        )
     for row in queries.latest_articles(session, limit):
         click.echo(
             f"  [{row['language'] or '?'}] {fit(row['headline'], 60)} "

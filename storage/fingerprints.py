@@ -82,13 +82,6 @@ def signature_bytes(signature: MinHash) -> bytes:
     return signature.hashvalues.astype(np.uint64).tobytes()
 
 
-def signature_from_bytes(data: bytes, config: NearDupConfig) -> np.ndarray:
-    values = np.frombuffer(data, dtype=np.uint64)
-    if values.size != config.num_perm:
-        raise ValueError(f"signature has {values.size} values, expected {config.num_perm}")
-    return values
-
-
 def lsh_buckets(hashvalues: np.ndarray, config: NearDupConfig) -> list[int]:
     """One 63-bit bucket per band, so the bucket fits a signed BIGINT on every backend."""
     rows = config.rows
