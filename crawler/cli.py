@@ -435,6 +435,8 @@ def fit(text: str, width: int) -> str:
 
 
 def check_summary(summary: CrawlSummary) -> None:
+    if summary.finish_reason == "shutdown":
+        raise CrawlError("crawl interrupted: run the same command with --resume to continue")
     if summary.unsaved:
         raise CrawlError(f"{summary.unsaved} records could not be written to the archive")
     if summary.pages_fetched == 0 and summary.errors:

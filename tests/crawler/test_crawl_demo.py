@@ -186,3 +186,21 @@ def test_only_duplicates_are_dropped_and_each_is_counted(demo):
     }
     copies = [path for path in demo["truth"]["exact_duplicates"] if "?" not in path]
     assert dropped == {"duplicate_url": len(copies)}, "tracking URLs are never even requested"
+
+
+def test_page_limit_stops_the_crawl_and_resume_finishes_it(tmp_path):
+    db = str(tmp_path / "limited.db")
+    site = build_site()
+    with DemoServer(site, slow_delay=0.1) as server:
+        limited = run_cli("crawl", server.url + "/", "--db", db, "--max-pages", "30")
+        assert limited.returncode == 0, limited.stderr[-2000:]
+        assert "(closespider_pagecount)" in limited.stdout
+        resumed = run_cli("crawl", server.url + "/", "--db", db, "--resume")
+        assert resumed.returncode == 0, resumed.stderr[-2000:]
+        base = server.url
+    assert "resuming crawl run #1" in resumed.stdout
+    engine = create_archive_engine(db)
+    with Session(engine) as s:
+        urls = set(s.scalars(select(m.Article.canonical_url)))
+    engine.dispose()
+    assert urls == {base + a["path"] for a in site.truth["articles"]}

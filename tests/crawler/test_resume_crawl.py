@@ -65,3 +65,25 @@ def test_killed_crawl_resumes_from_the_archive(tmp_path):
     article_paths = {a["path"] for a in site.truth["articles"]}
     refetched = [p for p in second_paths if p in article_paths]
     assert len(refetched) <= len(article_paths) - before_kill + 10
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_continue(tmp_path):
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    with DemoServer(build_site(), slow_delay=0.1) as server:
+        args = [sys.executable, "-m", "crawler", "crawl", server.url + "/", "--db", db, *SLOW]
+        worker = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        engine = create_archive_engine(db)
+        deadline = time.monotonic() + 120
+        while archived(engine) < 30 and time.monotonic() < deadline:
+            assert worker.poll() is None, "the crawl ended before it could be interrupted"
+            time.sleep(0.1)
+        worker.send_signal(signal.SIGINT)
+        stdout, stderr = worker.communicate(timeout=60)
+    assert worker.returncode == 1
+    assert "error: crawl interrupted: run the same command with --resume" in stderr
+    assert "crawl run #1 (shutdown)" in stdout
+    with Session(engine) as s:
+        run = s.scalar(select(m.CrawlRun))
+        assert run.status == "shutdown"
+        assert run.stats["healtharchive/archive/new_articles"] == archived(engine)
+    engine.dispose()
