@@ -86,8 +86,10 @@ MODIFIED_TEXT_RE = re.compile(
 REVIEWED_RE = re.compile(
     r"reviewed\s+by\s*[:：]?\s*(?P<name>[^|—–]+?)(?:\s+on\s+|\s*[|—–]|$)", re.I
 )
-REVIEWED_XPATH = "//body//*[contains(translate(text(), 'REVIEWDBY', 'reviewdby'), 'reviewed by')]"
-BREADCRUMB_XPATH = (
+REVIEWED_XPATH = lxml.etree.XPath(
+    "//body//*[contains(translate(text(), 'REVIEWDBY', 'reviewdby'), 'reviewed by')]"
+)
+BREADCRUMB_XPATH = lxml.etree.XPath(
     "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
     " or contains(translate(@id, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')"
     " or translate(@aria-label, 'BREADCRUMB', 'breadcrumb')='breadcrumb'"
@@ -95,7 +97,7 @@ BREADCRUMB_XPATH = (
 )
 CRUMB_SEPARATOR_RE = re.compile(r"^[\s>»›/|\\→·]*$")
 HOME_CRUMBS = frozenset({"home", "首页", "主页", "homepage"})
-VISIBLE_TEXT_XPATH = (
+VISIBLE_TEXT_XPATH = lxml.etree.XPath(
     "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
 )
 TEXT_DATE_WINDOW = 400
@@ -115,8 +117,8 @@ def extract_metadata(doc: Document) -> Metadata:
     meta = _meta_tags(tree)
     breadcrumbs = _breadcrumbs(tree, objects)
     headline = _headline(tree, meta, objects)
-    reviewers, reviewed = _review(tree, objects)
     text = _body_text(tree)
+    reviewers, reviewed = _review(tree, objects, text)
     return Metadata(
         headline=headline,
         datePublished=_date(objects, "datePublished", meta, PUBLISHED_META)
@@ -353,7 +355,7 @@ def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> 
             crumbs = _jsonld_crumbs(obj.get("itemListElement"))
             if crumbs:
                 return crumbs
-    for container in tree.xpath(BREADCRUMB_XPATH):
+    for container in BREADCRUMB_XPATH(tree):
         crumbs = _markup_crumbs(container)
         if len(crumbs) >= 2:
             return crumbs
@@ -447,14 +449,19 @@ def _category(
 
 
 def _review(
-    tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]
+    tree: lxml.html.HtmlElement, objects: list[dict[str, Any]], text: str
 ) -> tuple[tuple[str, ...], str | None]:
-    """``reviewedBy``/``lastReviewed`` (MedicalWebPage), else a "Medically reviewed by" line."""
+    """``reviewedBy``/``lastReviewed`` (MedicalWebPage), else a "Medically reviewed by" line.
+
+    ``text`` is the page's visible text: the element search only runs when it has the words.
+    """
     reviewers = names(first_value(objects, "reviewedBy"))
     reviewed = find_date(text_value(first_value(objects, "lastReviewed")) or "")
     if reviewers:
         return _unique(reviewers), reviewed
-    for element in tree.xpath(REVIEWED_XPATH):
+    if "reviewed by" not in text.casefold():
+        return (), reviewed
+    for element in REVIEWED_XPATH(tree):
         block = element if element.tag not in {"span", "strong", "b", "em"} else element.getparent()
         text = _text(block)
         match = REVIEWED_RE.search(text)
@@ -466,7 +473,7 @@ def _review(
 
 
 def _body_text(tree: lxml.html.HtmlElement) -> str:
-    return " ".join(" ".join(tree.xpath(VISIBLE_TEXT_XPATH)).split())
+    return " ".join(" ".join(VISIBLE_TEXT_XPATH(tree)).split())
 
 
 def _text(element: lxml.html.HtmlElement | None) -> str:
