@@ -56,7 +56,8 @@ def postgres_database() -> Iterator[str]:
         with psycopg.connect(conninfo, autocommit=True, connect_timeout=3) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
-        service_missing(f"PostgreSQL not reachable at {PG_URL}: {str(exc).strip()[:120]}")
+        reason = str(exc).strip().splitlines()[0][:160]
+        service_missing(f"PostgreSQL not reachable at {PG_URL}: {reason}")
     try:
         yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
