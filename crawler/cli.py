@@ -322,6 +322,42 @@ def clusters(db: str) -> None:
                 click.echo(f"  {'*' if canonical else ' '} {url}")
 
 
+@main.command("save-fixture")
+@click.argument("url")
+@click.argument("name")
+@db_option
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False),
+    default="tests/crawler/parsers/fixtures/article",
+    show_default=True,
+)
+def save_fixture(url: str, name: str, db: str, folder: str) -> None:
+    """Save an archived page as a parser test case: page.html plus today's output to review.
+
+    Example: healtharchive save-fixture https://site/a.html site-a-numbered-headings
+    """
+    from crawler.extract import fixture_expectation
+
+    target = Path(folder) / name
+    with clear_errors():
+        if target.exists():
+            raise ValueError(f"{target} exists; pick another name")
+        with readonly_session(db) as session:
+            page = queries.latest_page(session, url)
+        if page is None:
+            raise ValueError(f"no archived 200 response for {url}")
+        body, content_type, final_url = page
+        expected = fixture_expectation(body, final_url, content_type)
+        target.mkdir(parents=True)
+        (target / "page.html").write_bytes(body)
+        (target / "expected.json").write_text(
+            json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+    click.echo(f"saved {target}: check expected.json by hand before committing it")
+
+
 @main.group()
 def db() -> None:
     """Manage the archive's schema."""

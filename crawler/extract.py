@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.parsers import ParseError, parse_article
+from crawler.parsers.records import Link
 
 
 def read_page(path: Path) -> bytes:
@@ -26,3 +27,24 @@ def extract_file(path: Path, url: str | None = None) -> dict[str, Any]:
         reason = getattr(exc, "reason", type(exc).__name__)
         return {"file": str(path), "url": page_url, "error": reason, "message": str(exc)}
     return {"file": str(path), **dataclasses.asdict(article)}
+
+
+def fixture_expectation(html: bytes, url: str, content_type: str | None) -> dict[str, Any]:
+    """What ``tests/crawler/parsers/test_article.py`` compares, as the parser sees it today."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    article = parse_article(html, url, headers)
+
+    def link(value: Link | None) -> dict[str, str] | None:
+        return None if value is None else {"url": value.url, "text": value.text}
+
+    return {
+        "url": url,
+        "headers": headers,
+        "headline": article.headline,
+        "inLanguage": article.inLanguage,
+        "datePublished": article.datePublished,
+        "advice": [[item.printed_number, item.text] for item in article.advice],
+        "previous": link(article.previous),
+        "next": link(article.next),
+        "related": [related.url for related in article.related],
+    }

@@ -360,3 +360,18 @@ def blob_body(session: Session, sha256: str) -> bytes:
     if blob is None:
         raise LookupError(f"blob {sha256} is missing from the archive")
     return decompress(blob)
+
+
+def latest_page(session: Session, url: str) -> tuple[bytes, str | None, str] | None:
+    """The newest archived 200 response for ``url``: body, content type, final URL."""
+    row = session.execute(
+        select(m.Blob, m.Fetch.content_type, m.Fetch.final_url)
+        .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
+        .where(m.Fetch.status == 200, or_(m.Fetch.url == url, m.Fetch.final_url == url))
+        .order_by(m.Fetch.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    blob, content_type, final_url = row
+    return decompress(blob), content_type, final_url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+from datetime import datetime, timezone
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +115,40 @@ def test_schema_from_a_newer_version_is_refused(archive):
     result = invoke("crawl", "http://127.0.0.1:9/", "--db", str(archive))
     assert result.exit_code == 1
     assert "healtharchive db upgrade" in result.output
+
+
+def test_save_fixture_writes_a_case_the_article_test_accepts(tmp_path):
+    from crawler.demo.site import render_body
+    from crawler.extract import fixture_expectation
+    from storage.records import FetchRecord
+
+    db = tmp_path / "archive.db"
+    engine = create_archive_engine(str(db))
+    page = build_site().pages["/health/a-002.html"]
+    url = "http://demo.example/health/a-002.html"
+    writer = ArchiveWriter(engine, start_run(engine, "test", []), "1", NearDupConfig())
+    writer.add_fetch(
+        FetchRecord(
+            key="k",
+            url=url,
+            final_url=url,
+            status=200,
+            fetched_at=datetime.now(timezone.utc),
+            body=render_body(page, "http://demo.example"),
+            content_type=dict(page.headers)["Content-Type"],
+        )
+    )
+    writer.flush()
+    engine.dispose()
+    folder = tmp_path / "fixtures"
+    result = invoke("save-fixture", url, "demo-a-002", "--db", str(db), "--dir", str(folder))
+    assert result.exit_code == 0, result.output
+    case = folder / "demo-a-002"
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    content_type = expected["headers"]["Content-Type"]
+    assert fixture_expectation((case / "page.html").read_bytes(), url, content_type) == expected
+    assert expected["advice"]
+    again = invoke("save-fixture", url, "demo-a-002", "--db", str(db), "--dir", str(folder))
+    assert again.exit_code == 1 and "exists" in again.output
+    missing = invoke("save-fixture", url + "?x", "other", "--db", str(db), "--dir", str(folder))
+    assert missing.exit_code == 1 and "no archived 200 response" in missing.output
