@@ -43,15 +43,9 @@ from sqlalchemy.orm import Session
 from crawler.parsers.records import AdviceItem, Article, Link
 from pipelines.normalize import article_hash
 from storage import models as m
-from storage.archive import (
-    ArchiveWriter,
-    article_links,
-    compress,
-    lsh_candidates,
-    start_run,
-    stored_signatures,
-    version_row,
-)
+from storage.archive import ArchiveWriter, article_links, version_row
+from storage.blobs import compress
+from storage.clusters import lsh_candidates, stored_signatures
 from storage.db import create_archive_engine
 from storage.fingerprints import (
     NearDupConfig,
@@ -61,6 +55,7 @@ from storage.fingerprints import (
     signature_bytes,
 )
 from storage.records import ArticleRecord, FetchRecord
+from storage.runs import start_run
 
 SEED = 20261124
 BANK_SIZE = 4000

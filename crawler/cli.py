@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from crawler.crawl import CrawlError, CrawlSummary, build_settings, is_local, preflight, run_crawl
 from crawler.parsers import PARSER_VERSION
 from storage import queries
-from storage.archive import finish_run
 from storage.db import create_archive_engine, database_url, open_readonly, upgrade
 from storage.diff import diff_versions
 from storage.errors import ArchiveError
 from storage.export import export_rows
+from storage.runs import finish_run
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXPORTS = {

@@ -18,18 +18,13 @@ from crawler.parsers.content import ContentProfile
 from crawler.parsers.records import Article
 from crawler.profiles import profile_for
 from pipelines.normalize import article_hash, normalize_article
-from storage.archive import (
-    ArchiveWriter,
-    cluster_articles,
-    finish_run,
-    replace_extracted,
-    start_run,
-    stored_pages,
-    unparsed_pages,
-)
+from storage.archive import ArchiveWriter
+from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig, minhash, signature_bytes
 from storage.queries import article_by_url
 from storage.records import ArticleRecord
+from storage.reextract import replace_extracted, stored_pages, unparsed_pages
+from storage.runs import finish_run, start_run
 
 Parser = Callable[[bytes, str, Mapping[str, str] | None, ContentProfile | None], Article]
 BATCH = 200

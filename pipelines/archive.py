@@ -27,9 +27,10 @@ from twisted.internet import task
 from crawler.items import ArticleItem, FetchItem
 from crawler.parsers import PARSER_VERSION
 from pipelines.dedup import near_dup_config
-from storage.archive import ArchiveWriter, finish_run, start_run
+from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
 from storage.records import ArticleRecord, FetchRecord
+from storage.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 

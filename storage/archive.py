@@ -9,66 +9,35 @@ left behind.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import cast
+from datetime import datetime
 from urllib.parse import urlsplit
 
-import numpy as np
-import zstandard
-from sqlalchemy import Engine, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from crawler.parsers.records import Article as ParsedArticle
 from crawler.parsers.records import Link as ParsedLink
 from storage import models as m
-from storage.fingerprints import NearDupConfig, estimated_jaccard, lsh_buckets
+from storage.blobs import compress
+from storage.clusters import cluster_articles
+from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord, FetchRecord
+from storage.tables import (
+    ADVICE_ITEMS,
+    ARTICLES,
+    BLOBS,
+    FETCHES,
+    LINKS,
+    URL_ALIASES,
+    VERSIONS,
+    chunks,
+    now,
+)
 
 TOMBSTONE_STATUSES = {404: "http_404", 410: "http_410"}
-
-
-def _table(model: type[m.Base]) -> Table:
-    return cast(Table, model.__table__)
-
-
-BLOBS = _table(m.Blob)
-FETCHES = _table(m.Fetch)
-ARTICLES = _table(m.Article)
-URL_ALIASES = _table(m.UrlAlias)
-VERSIONS = _table(m.ArticleVersion)
-SIGNATURES = _table(m.Signature)
-LSH_BANDS = _table(m.LshBand)
-ADVICE_ITEMS = _table(m.AdviceItem)
-LINKS = _table(m.Link)
-"""Core tables: bulk ``executemany`` inserts and id-keyed UPDATEs skip the ORM's per-row work."""
-IN_CHUNK = 500
-"""Bound parameters per ``IN`` query, well under SQLite's limit."""
-
-_compressor = zstandard.ZstdCompressor(level=6)
-_decompressor = zstandard.ZstdDecompressor()
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def compress(body: bytes) -> bytes:
-    return _compressor.compress(body)
-
-
-def decompress(blob: m.Blob) -> bytes:
-    if blob.compression != "zstd":
-        raise ValueError(f"unknown blob compression {blob.compression!r}")
-    return _decompressor.decompress(blob.data)
-
-
-def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterator[Sequence]:  # type: ignore[type-arg]
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass
@@ -94,32 +63,6 @@ class _Pending:
 
     def __len__(self) -> int:
         return len(self.fetches) + len(self.articles)
-
-
-def start_run(
-    engine: Engine, spider: str, start_urls: Sequence[str], resumed_from: int | None = None
-) -> int:
-    with Session(engine) as session, session.begin():
-        run = m.CrawlRun(
-            spider=spider,
-            started_at=now(),
-            status="running",
-            start_urls=list(start_urls),
-            stats={},
-            resumed_from=resumed_from,
-        )
-        session.add(run)
-        session.flush()
-        return run.id
-
-
-def finish_run(engine: Engine, run_id: int, status: str, stats: dict[str, object]) -> None:
-    with Session(engine) as session, session.begin():
-        session.execute(
-            update(m.CrawlRun)
-            .where(m.CrawlRun.id == run_id)
-            .values(status=status, finished_at=now(), stats=stats)
-        )
 
 
 class ArchiveWriter:
@@ -484,86 +427,6 @@ class ArchiveWriter:
         )
 
 
-def cluster_articles(
-    session: Session, signed: list[tuple[int, bytes]], config: NearDupConfig
-) -> int:
-    """Store signatures and LSH bands, then attach each article to its near-duplicates' cluster.
-
-    Candidates come from indexed band lookups (sub-linear in archive size) and are verified
-    with the estimated Jaccard similarity before two articles are put together.
-    """
-    if not signed:
-        return 0
-    ids = [aid for aid, _ in signed]
-    for part in chunks(ids):
-        session.execute(delete(m.LshBand).where(m.LshBand.article_id.in_(part)))
-        session.execute(delete(m.Signature).where(m.Signature.article_id.in_(part)))
-    values = {aid: np.frombuffer(sig, dtype=np.uint64) for aid, sig in signed}
-    buckets = {aid: lsh_buckets(vals, config) for aid, vals in values.items()}
-    candidates = lsh_candidates(session, buckets)
-    session.execute(
-        insert(SIGNATURES), [{"article_id": aid, "minhash": sig} for aid, sig in signed]
-    )
-    session.execute(
-        insert(LSH_BANDS),
-        [
-            {"article_id": aid, "band": band, "bucket": bucket}
-            for aid, bands in buckets.items()
-            for band, bucket in enumerate(bands)
-        ],
-    )
-    stored = stored_signatures(session, {c for cs in candidates.values() for c in cs} - set(values))
-    stored.update(values)
-    matches = {
-        aid: sorted(
-            other
-            for other in candidates[aid]
-            if other != aid and estimated_jaccard(values[aid], stored[other]) >= config.threshold
-        )
-        for aid in ids
-    }
-    return assign_clusters(session, matches)
-
-
-def lsh_candidates(session: Session, buckets: dict[int, list[int]]) -> dict[int, set[int]]:
-    """Articles sharing at least one band bucket; one indexed ``(band, bucket)`` lookup per band."""
-    wanted: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_band: dict[int, list[int]] = defaultdict(list)
-    for aid, bands in buckets.items():
-        for band, bucket in enumerate(bands):
-            if (band, bucket) not in wanted:
-                by_band[band].append(bucket)
-            wanted[(band, bucket)].append(aid)
-    out: dict[int, set[int]] = {aid: set() for aid in buckets}
-    for band, band_buckets in by_band.items():
-        for part in chunks(band_buckets):
-            rows = session.execute(
-                select(LSH_BANDS.c.article_id, LSH_BANDS.c.bucket).where(
-                    LSH_BANDS.c.band == band, LSH_BANDS.c.bucket.in_(part)
-                )
-            )
-            for other, bucket in rows:
-                for aid in wanted[(band, bucket)]:
-                    out[aid].add(other)
-    for aids in wanted.values():
-        for aid in aids:
-            out[aid].update(aids)
-    return out
-
-
-def stored_signatures(session: Session, ids: Iterable[int]) -> dict[int, np.ndarray]:
-    out: dict[int, np.ndarray] = {}
-    for part in chunks(list(ids)):
-        rows = session.execute(
-            select(m.Signature.article_id, m.Signature.minhash).where(
-                m.Signature.article_id.in_(part)
-            )
-        )
-        for aid, data in rows:
-            out[aid] = np.frombuffer(data, dtype=np.uint64)
-    return out
-
-
 def version_row(article: ParsedArticle, parser_version: str) -> dict[str, object]:
     return {
         "parser_version": parser_version,
@@ -629,92 +492,6 @@ def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink
         yield "related", position, link
 
 
-def assign_clusters(session: Session, matches: dict[int, list[int]]) -> int:
-    """Put each article with its verified near-duplicates, then re-elect canonical members.
-
-    The articles in ``matches`` have new content: each first leaves its old cluster, so an
-    article edited away from its near-duplicates no longer sits with them; a cluster left with
-    one member is dissolved.
-    """
-    clustered = 0
-    touched = _detach(session, list(matches))
-    for aid, others in matches.items():
-        if not others:
-            continue
-        group = [aid, *others]
-        cluster_ids = sorted(
-            {
-                cluster_id
-                for cluster_id in session.scalars(
-                    select(m.Article.cluster_id).where(m.Article.id.in_(group))
-                )
-                if cluster_id is not None
-            }
-        )
-        if cluster_ids:
-            target = cluster_ids[0]
-            for other_cluster in cluster_ids[1:]:
-                session.execute(
-                    update(m.Article)
-                    .where(m.Article.cluster_id == other_cluster)
-                    .values(cluster_id=target)
-                )
-                session.execute(delete(m.Cluster).where(m.Cluster.id == other_cluster))
-        else:
-            cluster = m.Cluster()
-            session.add(cluster)
-            session.flush()
-            target = cluster.id
-        session.execute(update(m.Article).where(m.Article.id.in_(group)).values(cluster_id=target))
-        touched.add(target)
-        clustered += 1
-    for cluster_id in touched:
-        members = list(
-            session.scalars(select(m.Article.id).where(m.Article.cluster_id == cluster_id))
-        )
-        if len(members) > 1:
-            elect_canonical(session, cluster_id)
-            continue
-        session.execute(
-            update(m.Article).where(m.Article.cluster_id == cluster_id).values(cluster_id=None)
-        )
-        session.execute(delete(m.Cluster).where(m.Cluster.id == cluster_id))
-    return clustered
-
-
-def _detach(session: Session, ids: list[int]) -> set[int]:
-    """Take articles out of their clusters; return the clusters they left."""
-    left: set[int] = set()
-    for part in chunks(ids):
-        left.update(
-            cluster_id
-            for cluster_id in session.scalars(
-                select(m.Article.cluster_id).where(m.Article.id.in_(part))
-            )
-            if cluster_id is not None
-        )
-        if left:
-            session.execute(
-                update(m.Article)
-                .where(m.Article.id.in_(part), m.Article.cluster_id.is_not(None))
-                .values(cluster_id=None)
-            )
-    return left
-
-
-def elect_canonical(session: Session, cluster_id: int) -> None:
-    """rel=canonical first, then earliest seen, then lowest id: stable across re-crawls."""
-    best = session.scalar(
-        select(m.Article.id)
-        .where(m.Article.cluster_id == cluster_id)
-        .order_by(m.Article.has_canonical_link.desc(), m.Article.first_seen, m.Article.id)
-        .limit(1)
-    )
-    session.execute(
-        update(m.Cluster).where(m.Cluster.id == cluster_id).values(canonical_article_id=best)
-    )
-
-
 def _tombstone_reason(fetch: FetchRecord) -> str | None:
     if fetch.status in TOMBSTONE_STATUSES:
         return TOMBSTONE_STATUSES[fetch.status]
@@ -725,100 +502,3 @@ def _tombstone_reason(fetch: FetchRecord) -> str | None:
 
 def _is_home(url: str) -> bool:
     return urlsplit(url).path in ("", "/", "/index.html")
-
-
-@dataclass(frozen=True)
-class StoredPage:
-    """An archived version with the raw response it was extracted from."""
-
-    version_id: int
-    article_id: int
-    is_current: bool
-    parser_version: str
-    content_hash: str
-    url: str
-    content_type: str | None
-    body: bytes
-
-
-def stored_pages(session: Session, only_stale_for: str | None = None) -> Iterator[StoredPage]:
-    """Every version that has its raw body archived, oldest first."""
-    query = (
-        select(
-            m.ArticleVersion.id,
-            m.ArticleVersion.article_id,
-            m.ArticleVersion.version == m.Article.current_version,
-            m.ArticleVersion.parser_version,
-            m.ArticleVersion.content_hash,
-            m.Fetch.final_url,
-            m.Fetch.content_type,
-            m.Blob,
-        )
-        .join(m.Article, m.Article.id == m.ArticleVersion.article_id)
-        .join(m.Fetch, m.Fetch.id == m.ArticleVersion.fetch_id)
-        .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
-        .order_by(m.ArticleVersion.id)
-    )
-    if only_stale_for is not None:
-        query = query.where(m.ArticleVersion.parser_version != only_stale_for)
-    for vid, aid, current, pversion, chash, url, ctype, blob in session.execute(query):
-        yield StoredPage(vid, aid, bool(current), pversion, chash, url, ctype, decompress(blob))
-
-
-def replace_extracted(
-    session: Session,
-    page: StoredPage,
-    article: ParsedArticle,
-    content_hash: str,
-    parser_version: str,
-) -> None:
-    """Overwrite one version's extracted rows in place; the raw fetch is never touched."""
-    for child in (m.AdviceItem, m.Link):
-        session.execute(delete(child).where(child.version_id == page.version_id))
-    row = version_row(article, parser_version)
-    row.pop("url")
-    session.execute(
-        update(m.ArticleVersion)
-        .where(m.ArticleVersion.id == page.version_id)
-        .values(content_hash=content_hash, **row)
-    )
-    write_children(session, [(page.version_id, article)], parser_version)
-    if page.is_current:
-        session.execute(
-            update(m.Article)
-            .where(m.Article.id == page.article_id)
-            .values(content_hash=content_hash)
-        )
-
-
-@dataclass(frozen=True)
-class UnparsedPage:
-    """A successful HTML fetch no article version came from (the parser rejected it then)."""
-
-    key: str
-    url: str
-    content_type: str | None
-    body: bytes
-
-
-def unparsed_pages(session: Session) -> Iterator[UnparsedPage]:
-    """The latest such fetch per final URL, for re-parsing after a parser fix."""
-    used = select(m.ArticleVersion.fetch_id).where(m.ArticleVersion.fetch_id.is_not(None))
-    latest = (
-        select(func.max(m.Fetch.id))
-        .where(
-            m.Fetch.status == 200,
-            m.Fetch.blob_sha256.is_not(None),
-            m.Fetch.id.not_in(used),
-            m.Fetch.content_type.ilike("%html%"),
-        )
-        .group_by(m.Fetch.final_url)
-    )
-    query = (
-        select(m.Fetch.key, m.Fetch.final_url, m.Fetch.content_type, m.Blob)
-        .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
-        .where(m.Fetch.id.in_(latest))
-        .order_by(m.Fetch.id)
-    )
-    for key, url, content_type, blob in session.execute(query):
-        yield UnparsedPage(key, url, content_type, decompress(blob))

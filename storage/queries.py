@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, column, func, literal_column, or_, select, 
 from sqlalchemy.orm import Session, aliased
 
 from storage import models as m
-from storage.archive import decompress
+from storage.blobs import decompress
 from storage.fingerprints import CJK
 
 ARTICLE_COLUMNS = (

@@ -12,10 +12,11 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from crawler.demo.site import build_site
-from storage.archive import ArchiveWriter, start_run
+from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
 from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord
+from storage.runs import start_run
 
 from ..storage.test_archive import article, record
 

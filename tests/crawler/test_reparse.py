@@ -12,9 +12,10 @@ from crawler.demo.site import build_site, render_body
 from crawler.reparse import reparse
 from storage import models as m
 from storage import queries
-from storage.archive import ArchiveWriter, start_run
+from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
 from storage.records import FetchRecord
+from storage.runs import start_run
 
 ORIGIN = "http://demo.example"
 SITE = build_site()

@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from crawler.parsers.records import AdviceItem, Article, Link
 from storage import models as m
 from storage import queries
-from storage.archive import ArchiveWriter, decompress, finish_run, start_run
+from storage.archive import ArchiveWriter
+from storage.blobs import decompress
 from storage.db import create_archive_engine, upgrade
 from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
 from storage.records import ArticleRecord, FetchRecord
+from storage.runs import finish_run, start_run
 
 CONFIG = NearDupConfig()
 WORDS = [

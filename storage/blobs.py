@@ -1,0 +1,21 @@
+"""Raw response bodies, compressed with zstd and addressed by their sha256."""
+
+from __future__ import annotations
+
+import zstandard
+
+from storage import models as m
+
+_compressor = zstandard.ZstdCompressor(level=6)
+"""Level 6: most of zstd's ratio on HTML at a fraction of the high levels' cost."""
+_decompressor = zstandard.ZstdDecompressor()
+
+
+def compress(body: bytes) -> bytes:
+    return _compressor.compress(body)
+
+
+def decompress(blob: m.Blob) -> bytes:
+    if blob.compression != "zstd":
+        raise ValueError(f"unknown blob compression {blob.compression!r}")
+    return _decompressor.decompress(blob.data)
