@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.parsers import ParseError, parse_article
-from crawler.parsers.records import Link
+from crawler.parsers.records import Article, Link
 
 
 def read_page(path: Path) -> bytes:
@@ -29,17 +29,14 @@ def extract_file(path: Path, url: str | None = None) -> dict[str, Any]:
     return {"file": str(path), **dataclasses.asdict(article)}
 
 
-def fixture_expectation(html: bytes, url: str, content_type: str | None) -> dict[str, Any]:
-    """What ``tests/crawler/parsers/test_article.py`` compares, as the parser sees it today."""
-    headers = {"Content-Type": content_type} if content_type else {}
-    article = parse_article(html, url, headers)
+def article_record(article: Article) -> dict[str, Any]:
+    """The fields a parser test case pins down (``tests/crawler/parsers/fixtures/article``)."""
 
     def link(value: Link | None) -> dict[str, str] | None:
         return None if value is None else {"url": value.url, "text": value.text}
 
     return {
-        "url": url,
-        "headers": headers,
+        "url": article.url,
         "headline": article.headline,
         "inLanguage": article.inLanguage,
         "datePublished": article.datePublished,
@@ -48,3 +45,9 @@ def fixture_expectation(html: bytes, url: str, content_type: str | None) -> dict
         "next": link(article.next),
         "related": [related.url for related in article.related],
     }
+
+
+def fixture_expectation(html: bytes, url: str, content_type: str | None) -> dict[str, Any]:
+    """A new test case's ``expected.json``: the response headers and today's parse."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    return {"headers": headers, **article_record(parse_article(html, url, headers))}

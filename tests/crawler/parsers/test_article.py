@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from crawler.extract import article_record
 from crawler.parsers.article import parse_article
-from crawler.parsers.records import Link
 
 from .fixture_pages import read_case_page
 
@@ -24,22 +24,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "article"
 CASES = sorted(path for path in FIXTURES.iterdir() if path.is_dir())
 
 
-def _link(link: Link | None) -> dict[str, str] | None:
-    return None if link is None else {"url": link.url, "text": link.text}
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda path: path.name)
 def test_parse_article_matches_expected(case: Path) -> None:
     expected: dict[str, Any] = json.loads((case / "expected.json").read_text(encoding="utf-8"))
     article = parse_article(read_case_page(case), expected["url"], expected.get("headers"))
-    found = {
-        "url": article.url,
-        "headline": article.headline,
-        "inLanguage": article.inLanguage,
-        "datePublished": article.datePublished,
-        "advice": [[item.printed_number, item.text] for item in article.advice],
-        "previous": _link(article.previous),
-        "next": _link(article.next),
-        "related": [link.url for link in article.related],
-    }
+    found = article_record(article)
     assert found == {name: value for name, value in expected.items() if name != "headers"}
