@@ -17,15 +17,12 @@ from urllib.request import getproxies, proxy_bypass
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.errors import CrawlError
 from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
 from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ERROR_OUTCOMES = ("not_html", "empty_body", "parse_error")
-
-
-class CrawlError(Exception):
-    """The crawl could not start or could not archive what it fetched."""
 
 
 @dataclass

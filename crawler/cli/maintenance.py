@@ -1,0 +1,60 @@
+"""Subcommands that rewrite the archive: ``reparse`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import click
+
+from crawler.cli.common import clear_errors, db_option
+
+
+@click.command()
+@db_option
+@click.option("--all", "everything", is_flag=True, help="Also versions already up to date.")
+def reparse(db: str, everything: bool) -> None:
+    """Rebuild extracted rows from the archived raw pages with the current parser (offline).
+
+    Example: healtharchive reparse --db archive.db
+    """
+    from crawler.crawl import build_settings
+    from crawler.parsers import PARSER_VERSION
+    from crawler.profiles import load_profiles
+    from crawler.reparse import reparse as run_reparse
+    from pipelines.dedup import near_dup_config
+    from storage.db import create_archive_engine, database_url
+
+    with clear_errors():
+        engine = create_archive_engine(db)
+        settings = build_settings(database_url(db))
+        result = run_reparse(
+            engine,
+            only_stale=not everything,
+            near_dup=near_dup_config(settings),
+            profiles=load_profiles(settings.getdict("SITE_PROFILES")),
+        )
+        engine.dispose()
+    click.echo(
+        f"reparsed {result.reparsed} versions with parser {PARSER_VERSION}: "
+        f"{result.changed} changed, {result.failed} no longer parse; "
+        f"{result.new_articles} new articles from pages rejected before"
+    )
+
+
+@click.group()
+def db() -> None:
+    """Manage the archive's schema."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(db: str) -> None:
+    """Apply pending schema migrations.
+
+    Example: healtharchive db upgrade --db postgresql+psycopg://postgres@127.0.0.1/archive
+    """
+    from storage.db import create_archive_engine, database_url, upgrade
+
+    with clear_errors():
+        engine = create_archive_engine(db, upgrade=False)
+        upgrade(engine)
+        engine.dispose()
+    click.echo(f"{database_url(db)} is up to date")
