@@ -34,11 +34,19 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.scope.ScopeMiddleware": 30,
     "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
+
+SCOPE_PRIVATE_HOSTS: list[str] = []
+"""Hosts that may resolve to private or loopback addresses, besides the start URLs' hosts."""
+HOST_MAX_PAGES = 50_000
+LINKS_PER_PAGE_MAX = 1000
+"""Links followed from one page; a page with more is cut and the cut put on record."""
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -5,12 +5,15 @@ It starts from the given URLs and each site's ``sitemap.xml``, follows every in-
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
+
+Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one page), and
+``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -18,7 +21,6 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XMLSyntaxError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
@@ -26,15 +28,17 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
-from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
+from crawler.middlewares import ARCHIVED_FLAG
 from crawler.parsers import NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import load_profiles, profile_for
+from crawler.refusals import Refused, record_refusal
 from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
+LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
 HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
@@ -49,6 +53,7 @@ FAILURE_REASONS = {
     "CancelledError": "too_large",
     "RedirectLoop": "redirect_loop",
     "ResponseDataLossError": "dataloss",
+    "IgnoreRequest": "ignored",
 }
 
 
@@ -80,11 +85,13 @@ class HealthSpider(Spider):
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
+        self.links_per_page_max = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -130,9 +137,9 @@ class HealthSpider(Spider):
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
-            url = strip_tracking(entry["loc"])
-            if self.in_scope(url):
-                yield response.follow(url, callback, errback=self.on_error)
+            request = self.follow(response, entry["loc"], callback)
+            if request is not None:
+                yield request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         if is_sitemap(response):
@@ -161,26 +168,44 @@ class HealthSpider(Spider):
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
             yield ArticleItem(fetch_key=fetch.key, article=article)
         if isinstance(response, TextResponse):
-            for link in self.link_extractor.extract_links(response):
-                if self.in_scope(link.url):
-                    yield response.follow(
-                        strip_tracking(link.url), self.parse_page, errback=self.on_error
-                    )
+            yield from self.follow_links(response)
 
-    def in_scope(self, url: str) -> bool:
-        """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+    def follow_links(self, response: TextResponse) -> Iterator[Request]:
+        """At most ``LINKS_PER_PAGE_MAX`` links of a page, so no page can flood the crawl.
+
+        Off-site and non-http links are requested too: the scope middleware refuses them and
+        puts each distinct one on record.
+        """
+        links = self.link_extractor.extract_links(response)
+        cap = self.links_per_page_max
+        if cap and len(links) > cap:
+            self.crawler.stats.inc_value(LINKS_DROPPED, len(links) - cap)
+            self.logger.warning(
+                "%s: %d links, following the first %d", response.url, len(links), cap
+            )
+            record_refusal(self.crawler, response.url, response.url, "link_cap")
+            links = links[:cap]
+        for link in links:
+            request = self.follow(response, link.url, self.parse_page)
+            if request is not None:
+                yield request
+
+    def follow(
+        self, response: Response, url: str, callback: Callable[[Response], Any]
+    ) -> Request | None:
+        """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL."""
+        try:
+            return response.follow(strip_tracking(url), callback, errback=self.on_error)
+        except ValueError:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
+            return None
 
     def on_error(self, failure: Failure) -> None:
+        """Put a failed request on record; refusals are already there (:mod:`crawler.refusals`)."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(RedirectLoop):
-            reason = "redirect_loop"
-        elif failure.check(IgnoreRequest):
-            self.crawler.stats.inc_value("healtharchive/skipped/ignored")
+        if failure.check(Refused):
             return
-        else:
-            reason = failure_reason(failure)
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
         self.logger.warning("fetch failed (%s): %s", reason, request.url)
         self.record_fetch(
