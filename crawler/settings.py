@@ -25,6 +25,8 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_AFTER_MAX = 120.0
+"""Longest ``Retry-After`` wait honoured, in seconds; a longer one ends the retries."""
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
 CLOSESPIDER_PAGECOUNT = 0
@@ -39,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.scope.ScopeMiddleware": 30,
     "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
+    "crawler.politeness.RetryAfterMiddleware": 560,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 

@@ -45,7 +45,8 @@ def test_domains_include_subdomains_only():
 
 
 def page(body: str) -> Page:
-    return Page(200, HTML, f"<html><head><title>T</title></head><body>{body}</body></html>".encode())
+    html = f"<html><head><title>T</title></head><body>{body}</body></html>"
+    return Page(200, HTML, html.encode())
 
 
 def redirect(to: str) -> Page:
