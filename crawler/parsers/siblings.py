@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
+from urllib.parse import SplitResult, urldefrag, urlsplit
 
 import lxml.html
 
 from crawler.parsers.document import Document
 from crawler.parsers.metadata import is_article_page
 from crawler.parsers.records import Link, Siblings
+from crawler.parsers.urls import join_url
 
 PREVIOUS_ARROWS = r"<<|«|‹|←|⟨|〈"
 NEXT_ARROWS = r">>|»|›|→|⟩|〉"
@@ -127,8 +128,8 @@ def _labelled(
             remainder = text
         if remainder is None or PAGINATION_TEXT_RE.search(text) or _in_noise(anchor):
             continue
-        url = urljoin(base, anchor.get("href", "").strip())
-        if not _is_pagination(url, base):
+        url = join_url(base, anchor.get("href", ""))
+        if url is not None and not _is_pagination(url, base):
             remainder = TRAILING_ARROWS_RE.sub("", remainder).strip()
             return Link(url=url, text=remainder, title=anchor.get("title", "").strip())
     return None
@@ -154,8 +155,8 @@ def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
     for link in doc.tree.iter("link"):
         href = link.get("href", "").strip()
         if _rel(link) & rels and not UNUSABLE_HREF_RE.match(href):
-            url = urljoin(base, href)
-            if not _is_pagination(url, base):
+            url = join_url(base, href)
+            if url is not None and not _is_pagination(url, base):
                 return Link(url=url, text="", title=link.get("title", "").strip())
     return None
 
@@ -166,7 +167,9 @@ def _related_links(tree: lxml.html.HtmlElement, base: str) -> Iterator[Link]:
     for anchor in tree.iter("a"):
         if anchor in anchors:
             text = _text(anchor)
-            url = urljoin(base, anchor.get("href", "").strip())
+            url = join_url(base, anchor.get("href", ""))
+            if url is None:
+                continue
             if text and not GENERIC_LINK_RE.match(text) and not TAXONOMY_PATH_RE.search(url):
                 yield Link(url=url, text=text, title=anchor.get("title", "").strip())
 
@@ -347,13 +350,15 @@ def _key(url: str) -> str:
 
 
 def _canonical_hrefs(doc: Document, base: str) -> list[str]:
-    return [
-        urljoin(base, link.get("href", "").strip())
+    joined = (
+        join_url(base, link.get("href", ""))
         for link in doc.tree.iter("link")
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href", "").strip()
-    ]
+    )
+    return [url for url in joined if url is not None]
 
 
 def _base_url(doc: Document) -> str:
     base = doc.tree.find(".//base[@href]")
-    return urljoin(doc.url, base.get("href")) if base is not None else doc.url
+    joined = join_url(doc.url, base.get("href")) if base is not None else None
+    return joined or doc.url
