@@ -110,7 +110,10 @@ def run_demo(db: str, port: int, log_file: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--edition", type=click.IntRange(1, 2), default=1, show_default=True)
 @click.option("--truth", type=click.Path(dir_okay=False), help="Write the ground truth JSON here.")
-def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
+@click.option(
+    "--hostile", is_flag=True, help="Also serve the hostile corner (crawl it from /hostile/)."
+)
+def demo_site(port: int, host: str, edition: int, truth: str | None, hostile: bool) -> None:
     """Serve the bundled demo health site until Ctrl-C.
 
     Example: healtharchive demo-site --port 8800 --truth truth.json
@@ -120,12 +123,14 @@ def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
     from crawler.demo.truth import write_truth
 
     with clear_errors():
-        site = build_site(edition=edition)
+        site = build_site(edition=edition, hostile=hostile)
         if truth:
             write_truth(site, truth)
             click.echo(f"ground truth written to {truth}")
         server = DemoServer(site, host=host, port=port)
         click.echo(f"serving the demo site (edition {edition}) at http://{host}:{port}/")
+        if hostile:
+            click.echo(f"hostile corner at http://{host}:{port}/hostile/")
         server.serve_forever()
 
 

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from crawler.demo import banks_en, banks_zh
 from crawler.demo.banks_en import Topic
+from crawler.demo.hostile import hostile_pages
 from crawler.demo.listings import (
     EXCERPT_CHARS,
     LATEST_ON_HOME,
@@ -118,8 +119,21 @@ class Roles:
         return frozenset((*self.tracked, *self.printed, *self.reprinted, *singles, *self.reserved))
 
 
-def build_site(edition: int = 1, seed: int = 7) -> DemoSite:
-    """The demo site for ``edition`` 1 or 2, identical for identical arguments."""
+def build_site(edition: int = 1, seed: int = 7, hostile: bool = False) -> DemoSite:
+    """The demo site for ``edition`` 1 or 2, identical for identical arguments.
+
+    ``hostile`` adds the hostile corner under ``/hostile/`` (see :mod:`crawler.demo.hostile`),
+    its cases listed in the truth as ``hostile``.
+    """
+    site = _build(edition, seed)
+    if hostile:
+        pages, cases = hostile_pages()
+        site.pages.update(pages)
+        site.truth["hostile"] = cases
+    return site
+
+
+def _build(edition: int, seed: int) -> DemoSite:
     if edition not in (1, 2):
         raise ValueError(f"edition must be 1 or 2, not {edition}")
     rng = random.Random(seed)

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XMLSyntaxError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
@@ -29,7 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG
-from crawler.parsers import NotHtml, ParseError, parse_article
+from crawler.parsers import NotAnArticle, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import load_profiles, profile_for
 from crawler.refusals import Refused, record_refusal
@@ -146,10 +147,11 @@ class HealthSpider(Spider):
             yield from self.parse_sitemap(response)
             return
         fetch = fetch_item(response)
-        if ARCHIVED_FLAG not in response.flags:
-            self.record_fetch(fetch)
+        recorded = ARCHIVED_FLAG in response.flags
         if response.status != 200:
-            self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
+            fetch.error = f"http_{response.status}"
+            self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{fetch.error}")
+            self.record_fetch(fetch)
             return
         try:
             article = parse_article(
@@ -158,14 +160,19 @@ class HealthSpider(Spider):
                 text_headers(response),
                 profile_for(response.url, self.profiles),
             )
-        except NotHtml as exc:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
-            self.logger.info("not an HTML page: %s", exc)
-            return
         except ParseError as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
+            if not isinstance(exc, NotAnArticle):
+                fetch.error = exc.reason
+            if not recorded:
+                self.record_fetch(fetch)
+            if isinstance(exc, NotHtml):
+                self.logger.info("not an HTML page: %s", exc)
+                return
         else:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            if not recorded:
+                self.record_fetch(fetch)
             yield ArticleItem(fetch_key=fetch.key, article=article)
         if isinstance(response, TextResponse):
             yield from self.follow_links(response)
@@ -230,6 +237,8 @@ def failure_reason(failure: Failure) -> str:
         return "dataloss"
     if name == "HttpError":
         return f"http_{error.response.status}"
+    if isinstance(error, IgnoreRequest) and "MaxSize" in type(error.__cause__).__name__:
+        return "decompression_limit"
     return FAILURE_REASONS.get(name, name.lower())
 
 
