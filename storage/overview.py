@@ -62,7 +62,7 @@ def counts(reader: Reader) -> dict[str, int]:
         "clusters",
         "crawl_runs",
     )
-    return {name: int(value or 0) for name, value in zip(names, row)}
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
 
 
 def runs(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:

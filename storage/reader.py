@@ -81,7 +81,7 @@ class Reader:
     def records(self, query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         cursor = self.cursor(query, params)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def scalar(self, query: str, params: Mapping[str, Any] | None = None) -> Any:
         row = self.cursor(query, params).fetchone()
