@@ -133,3 +133,21 @@ def test_closed_pipe_ends_quietly(crawled):
         stderr = process.stderr.read()
         assert process.wait(timeout=60) == 0
     assert b"Broken pipe" not in stderr and b"Traceback" not in stderr
+
+
+def test_categories_and_cluster_originals_match_the_ground_truth(crawled, tmp_path):
+    articles, clusters = tmp_path / "articles.jsonl", tmp_path / "clusters.jsonl"
+    assert invoke("export", str(articles), "--db", crawled.url).exit_code == 0
+    assert invoke("export", str(clusters), "--db", crawled.url).exit_code == 0
+    category = {
+        row["canonical_url"].removeprefix(crawled.base): row["category"]
+        for row in map(json.loads, articles.read_text(encoding="utf-8").splitlines())
+    }
+    truth = {a["path"]: a["category"] for a in crawled.site.truth["articles"]}
+    assert {path: category.get(path) for path in truth} == truth
+    canonical = {
+        row["canonical_url"].removeprefix(crawled.base)
+        for row in map(json.loads, clusters.read_text(encoding="utf-8").splitlines())
+        if row["is_cluster_canonical"]
+    }
+    assert canonical == {group[0] for group in crawled.site.truth["near_duplicate_groups"]}
