@@ -11,10 +11,10 @@ that SQLite FTS5 and PostgreSQL text search index exactly the same thing:
   query, and a longer one is a phrase of its bigrams.
 
 A query is a list of terms, all of which must match: a word matches that whole word, ``word*``
-any word starting with it, ``"two words"`` the words next to each other, and a Chinese term its
-characters next to each other anywhere. The query is turned into each backend's syntax here
-too, from tokens that only hold letters and digits, so user input never reaches the query
-language raw.
+any word starting with it, ``"two words"`` the words next to each other (``"two wo*"``: the last
+one a prefix), and a Chinese term its characters next to each other anywhere. The query is
+turned into each backend's syntax here too, from tokens that only hold letters and digits, so
+user input never reaches the query language raw.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 TOKEN = re.compile(rf"(?P<cjk>[{CJK_RANGES}]+)|(?P<word>[^\W_{CJK_RANGES}]+)")
 WORD = re.compile(rf"[^\W_{CJK_RANGES}]+")
-QUERY_PART = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<term>[^\s"]+)')
+QUERY_PART = re.compile(r'"(?P<phrase>[^"]*)"?(?P<star>\*)?|(?P<term>[^\s"]+)')
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,8 @@ def query_terms(query: str) -> list[Term]:
         phrase = part.group("phrase")
         if phrase is not None:
             term = _phrase_term(phrase)
+            if term and (part.group("star") or phrase.rstrip().endswith("*")):
+                term = Term(term.tokens, term.prefix or bool(WORD.fullmatch(term.tokens[-1])))
             if term:
                 terms.append(term)
             continue

@@ -1,0 +1,129 @@
+"""Search over a crawled demo archive: the same articles on SQLite and PostgreSQL, ranked,
+filtered, with snippets, and kept in step as versions change."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from crawler.demo.server import DemoServer
+from crawler.demo.site import build_site
+from storage.db import create_archive_engine
+from storage.search import SearchFilters, search
+
+from ..conftest import postgres_database
+
+pytestmark = pytest.mark.integration
+
+SAME_ON_BOTH = [
+    "insomnia",
+    "INSÓMNIA",
+    '"muscle cramps"',
+    "cramp*",
+    '"muscle cramp*"',
+    "sleep water",
+    "失眠",
+    "眠",
+    "睡眠 规律",
+]
+
+
+def crawl(base: str, url: str) -> Engine:
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "crawl", base + "/", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return create_archive_engine(url)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[DemoServer]:
+    with DemoServer(build_site()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def sqlite_demo(server, tmp_path_factory) -> Iterator[Engine]:
+    engine = crawl(server.url, f"sqlite:///{tmp_path_factory.mktemp('search') / 'a.db'}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgres_demo(server) -> Iterator[Engine]:
+    with postgres_database() as url:
+        engine = crawl(server.url, url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def demo(request) -> Engine:
+    return request.getfixturevalue(f"{request.param}_demo")
+
+
+def urls(engine: Engine, query: str, **filters: object) -> list[str]:
+    with Session(engine) as session:
+        found = search(session, query, 1000, SearchFilters(**filters))  # type: ignore[arg-type]
+    return [hit.url for hit in found]
+
+
+def test_the_same_searches_find_the_same_articles_on_both_backends(sqlite_demo, postgres_demo):
+    for query in SAME_ON_BOTH:
+        on_sqlite = urls(sqlite_demo, query)
+        assert on_sqlite, query
+        assert sorted(on_sqlite) == sorted(urls(postgres_demo, query)), query
+
+
+def test_words_are_whole_words_unless_starred(demo):
+    cramp, cramps = set(urls(demo, "cramp")), set(urls(demo, "cramps"))
+    assert cramps - cramp
+    assert cramp | cramps <= set(urls(demo, "cramp*"))
+    assert set(urls(demo, '"muscle cramps"')) <= cramps
+
+
+def test_hits_are_ranked_with_marked_snippets(demo):
+    with Session(demo) as session:
+        hits = search(session, "insomnia", 5)
+    assert len(hits) == 5
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    for hit in hits:
+        assert "[insomnia]" in hit.snippet.lower()
+        assert hit.title and hit.language == "en"
+    assert "insomnia" in hits[0].title.lower()
+
+
+def test_chinese_terms_are_found_and_marked(demo):
+    with Session(demo) as session:
+        hits = search(session, "失眠", 3)
+    assert hits and all("[失眠]" in h.snippet and h.language.startswith("zh") for h in hits)
+
+
+def test_limit_and_filters(demo):
+    every = urls(demo, "眠")
+    assert urls(demo, "眠", language="zh") == every
+    assert urls(demo, "眠", language="en") == []
+    host = urlsplit(every[0]).netloc
+    assert urls(demo, "眠", site=host) == every
+    assert urls(demo, "眠", site="elsewhere.example") == []
+    with_advice = urls(demo, "sleep", has_advice=True)
+    assert 0 < len(with_advice) < len(urls(demo, "sleep"))
+    assert urls(demo, "sleep", since="2100-01-01") == []
+    assert 0 < len(urls(demo, "sleep", since="2020-01-01")) <= len(urls(demo, "sleep"))
+    with Session(demo) as session:
+        assert len(search(session, "sleep", 3)) == 3
+
+
+def test_a_query_with_nothing_to_search_for_is_refused(demo):
+    with Session(demo) as session, pytest.raises(ValueError, match="nothing to search for"):
+        search(session, "* %", 3)
