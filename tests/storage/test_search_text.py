@@ -77,8 +77,10 @@ def test_matched_spans_point_at_the_original_text(text, query, found):
 
 
 def test_snippet_centres_on_the_matches_and_marks_them():
-    text = "Filler words. " * 40 + "Stretch the calf muscle before bed to stop a cramp. " + (
-        "More filler. " * 40
+    text = (
+        "Filler words. " * 40
+        + "Stretch the calf muscle before bed to stop a cramp. "
+        + ("More filler. " * 40)
     )
     cut = snippet(text, query_terms("muscle cramp"), width=80)
     assert cut.startswith("…") and cut.endswith("…")
