@@ -3,21 +3,13 @@ filtered, with snippets, and kept in step as versions change."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.demo.server import DemoServer
-from crawler.demo.site import build_site
-from storage.db import create_archive_engine
 from storage.search import SearchFilters, search
-
-from ..conftest import postgres_database
 
 pytestmark = pytest.mark.integration
 
@@ -32,44 +24,6 @@ SAME_ON_BOTH = [
     "眠",
     "睡眠 规律",
 ]
-
-
-def crawl(base: str, url: str) -> Engine:
-    result = subprocess.run(
-        [sys.executable, "-m", "crawler", "crawl", base + "/", "--db", url],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return create_archive_engine(url)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DemoServer]:
-    with DemoServer(build_site()) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def sqlite_demo(server, tmp_path_factory) -> Iterator[Engine]:
-    engine = crawl(server.url, f"sqlite:///{tmp_path_factory.mktemp('search') / 'a.db'}")
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def postgres_demo(server) -> Iterator[Engine]:
-    with postgres_database() as url:
-        engine = crawl(server.url, url)
-        yield engine
-        engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def demo(request) -> Engine:
-    return request.getfixturevalue(f"{request.param}_demo")
 
 
 def urls(engine: Engine, query: str, **filters: object) -> list[str]:

@@ -77,7 +77,8 @@ SITE = {
 }
 CURRENT_ARTICLES = """
 CREATE VIEW current_articles AS
-SELECT a.id, a.canonical_url, {site} AS site, v.url, v.headline, v.language, v.category,
+SELECT a.id, a.canonical_url, {site} AS site, v.id AS version_id, v.url, v.headline,
+       v.language, v.category,
        v.date_published, v.date_modified, v.authors, v.description, a.status,
        v.version, v.parser_version, a.first_seen, a.last_seen, a.cluster_id,
        (SELECT count(*) FROM advice_items i WHERE i.version_id = v.id) AS advice_count,
