@@ -1,9 +1,10 @@
 """The health-site spider: glue between responses, the pure parser and the items.
 
 It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
-(listings, pagination, previous/next and related articles), and yields a :class:`FetchItem`
-for every response or failure plus an :class:`ArticleItem` for every article. Extraction
-logic lives in :mod:`crawler.parsers`, never here.
+(listings, pagination, previous/next and related articles). It records a :class:`FetchItem` for
+every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
+yields an :class:`ArticleItem` for every article: items are what feed exports write.
+Extraction logic lives in :mod:`crawler.parsers`, never here.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
 from crawler.parsers import NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import load_profiles, profile_for
+from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
@@ -107,8 +109,11 @@ class HealthSpider(Spider):
         for url in listed or [urljoin(response.url, "/sitemap.xml")]:
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
-    def parse_sitemap(self, response: Response) -> Iterator[FetchItem | Request]:
-        yield fetch_item(response)
+    def record_fetch(self, fetch: FetchItem) -> None:
+        record_fetch(self.crawler, fetch)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self.record_fetch(fetch_item(response))
         if response.status != 200:
             return
         body = response.body
@@ -129,13 +134,13 @@ class HealthSpider(Spider):
             if self.in_scope(url):
                 yield response.follow(url, callback, errback=self.on_error)
 
-    def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
+    def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
         fetch = fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
-            yield fetch
+            self.record_fetch(fetch)
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
             return
@@ -167,7 +172,7 @@ class HealthSpider(Spider):
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def on_error(self, failure: Failure) -> Iterator[FetchItem]:
+    def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(RedirectLoop):
             reason = "redirect_loop"
@@ -178,13 +183,15 @@ class HealthSpider(Spider):
             reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
         self.logger.warning("fetch failed (%s): %s", reason, request.url)
-        yield FetchItem(
-            key=uuid.uuid4().hex,
-            url=(request.meta.get("redirect_urls") or [request.url])[0],
-            final_url=request.url,
-            status=None,
-            error=reason,
-            fetched_at=datetime.now(timezone.utc),
+        self.record_fetch(
+            FetchItem(
+                key=uuid.uuid4().hex,
+                url=(request.meta.get("redirect_urls") or [request.url])[0],
+                final_url=request.url,
+                status=None,
+                error=reason,
+                fetched_at=datetime.now(timezone.utc),
+            )
         )
 
 
