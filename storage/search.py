@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
@@ -41,12 +42,13 @@ FTS = table("articles_fts", column("rowid"), column("rank"))
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Narrow a search: ``site`` host, ``language`` (``zh`` takes ``zh-CN`` too), ``since`` an
-    ISO date the article was published or updated on or after, ``has_advice``."""
+    """Narrow a search, as ``export`` narrows its rows: ``site`` a host name or a URL prefix,
+    ``language`` a language code, ``since`` first seen in the archive at or after (UTC); and
+    ``has_advice``, the current version has an advice list."""
 
     site: str | None = None
     language: str | None = None
-    since: str | None = None
+    since: datetime | None = None
     has_advice: bool = False
 
 
@@ -140,26 +142,17 @@ def _postgres_hits(terms: list[Term]) -> Select[Any]:
 def _conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.site:
-        site = filters.site.lower().strip("/")
+        site = filters.site.strip().rstrip("/")
+        prefixes = [site] if "://" in site else [f"http://{site}", f"https://{site}"]
         conditions.append(
-            or_(
-                *(
-                    m.Article.canonical_url.startswith(f"{scheme}://{site}{end}", autoescape=True)
-                    for scheme in ("http", "https")
-                    for end in ("/", ":")
-                )
-            )
+            or_(*(m.Article.canonical_url.startswith(p + "/", autoescape=True) for p in prefixes))
         )
     if filters.language:
-        conditions.append(
-            or_(
-                m.ArticleVersion.language == filters.language,
-                m.ArticleVersion.language.startswith(f"{filters.language}-", autoescape=True),
-            )
-        )
+        conditions.append(m.ArticleVersion.language == filters.language)
     if filters.since:
-        published = func.coalesce(m.ArticleVersion.date_modified, m.ArticleVersion.date_published)
-        conditions.append(published >= filters.since)
+        since = filters.since
+        since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
+        conditions.append(m.Article.first_seen >= since)
     if filters.has_advice:
         conditions.append(exists().where(m.AdviceItem.version_id == m.ArticleVersion.id))
     return conditions

@@ -23,12 +23,12 @@ BRACKETS = ("[", "]")
 @click.argument("words", nargs=-1, required=True)
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--site", help="Only articles on this host, e.g. health.example.com.")
-@click.option("--lang", "language", help="Only this language (zh also takes zh-CN).")
+@click.option("--site", help="Only this site: a host name or a URL prefix.")
+@click.option("--lang", "language", help="Only this language code, e.g. en or zh.")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Only articles published or updated on or after this date (YYYY-MM-DD).",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only articles first seen at or after this time (UTC).",
 )
 @click.option("--has-advice", is_flag=True, help="Only articles with an advice list.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of hits.")
@@ -56,7 +56,7 @@ def search(
     filters = SearchFilters(
         site=site,
         language=language,
-        since=since.date().isoformat() if since else None,
+        since=since,
         has_advice=has_advice,
     )
     query = " ".join(words)

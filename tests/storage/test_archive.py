@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from datetime import datetime, timezone
@@ -17,6 +18,7 @@ from storage import models as m
 from storage import queries
 from storage.archive import ArchiveWriter
 from storage.blobs import decompress
+from storage.clusters import looks_like_copy
 from storage.db import alembic_config, create_archive_engine, upgrade
 from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
@@ -201,6 +203,33 @@ def test_near_duplicates_share_a_cluster_with_one_canonical(engine):
     with Session(engine) as s:
         groups = list(queries.clusters(s).values())
     assert groups == [[("http://x/a", True), ("http://x/a-reprint", False)]]
+
+
+def test_the_original_is_canonical_even_when_the_copy_comes_first(engine):
+    """A reprint crawled first, declaring itself canonical, still loses to the original."""
+    base = prose(4, 200)
+    w = writer(engine)
+    copy = article("http://x/b-reprint.html", base + " with one changed sentence")
+    w.add_article(dataclasses.replace(record(copy), declared_canonical=True))
+    w.flush()
+    crawl(engine, {"http://x/b.html": base})
+    with Session(engine) as s:
+        groups = list(queries.clusters(s).values())
+    assert groups == [[("http://x/b-reprint.html", False), ("http://x/b.html", True)]]
+
+
+@pytest.mark.parametrize(
+    ("url", "copy"),
+    [
+        ("http://x/a-reprint.html", True),
+        ("http://x/print/a.html", True),
+        ("http://x/amp/a", True),
+        ("http://x/blueprint.html", False),
+        ("http://x/a.html", False),
+    ],
+)
+def test_copy_urls_are_recognised(url, copy):
+    assert looks_like_copy(url) is copy
 
 
 def test_unique_constraints_are_the_last_line_of_dedup(engine):

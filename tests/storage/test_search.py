@@ -3,6 +3,7 @@ filtered, with snippets, and kept in step as versions change."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,14 +67,17 @@ def test_chinese_terms_are_found_and_marked(demo):
 def test_limit_and_filters(demo):
     every = urls(demo, "眠")
     assert urls(demo, "眠", language="zh") == every
+    assert urls(demo, "眠", language="z") == []
     assert urls(demo, "眠", language="en") == []
     host = urlsplit(every[0]).netloc
     assert urls(demo, "眠", site=host) == every
+    assert urls(demo, "眠", site=f"http://{host}/health") == every
+    assert urls(demo, "眠", site=f"http://{host}/other") == []
     assert urls(demo, "眠", site="elsewhere.example") == []
     with_advice = urls(demo, "sleep", has_advice=True)
     assert 0 < len(with_advice) < len(urls(demo, "sleep"))
-    assert urls(demo, "sleep", since="2100-01-01") == []
-    assert 0 < len(urls(demo, "sleep", since="2020-01-01")) <= len(urls(demo, "sleep"))
+    assert urls(demo, "sleep", since=datetime(2100, 1, 1)) == []
+    assert urls(demo, "sleep", since=datetime(2020, 1, 1)) == urls(demo, "sleep")
     with Session(demo) as session:
         assert len(search(session, "sleep", 3)) == 3
 

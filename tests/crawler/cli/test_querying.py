@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from .test_cli import archive, invoke
+from ..test_cli import archive, invoke
 
 __all__ = ["archive"]
 
@@ -46,3 +46,16 @@ def test_a_refused_statement_is_one_line_and_changes_nothing(archive):
         "query", "SELECT count(*) AS n FROM articles", "--format", "json", "--db", str(archive)
     )
     assert json.loads(count.output) == [{"n": 3}]
+
+
+def test_query_on_a_crawled_archive(crawled):
+    sql = "SELECT language, count(*) AS n FROM current_articles GROUP BY language ORDER BY 1"
+    result = invoke("query", sql, "--format", "json", "--db", crawled.url)
+    assert result.exit_code == 0, result.output
+    counts = {row["language"]: row["n"] for row in json.loads(result.output)}
+    assert set(counts) == {"en", "zh"} and all(counts.values())
+    for refused in ("DELETE FROM articles", "PRAGMA writable_schema = 1"):
+        result = invoke("query", refused, "--db", crawled.url)
+        assert result.exit_code == 1 and result.output.startswith("error: refused: ")
+    result = invoke("query", sql, "--format", "json", "--db", crawled.url)
+    assert {row["language"]: row["n"] for row in json.loads(result.output)} == counts
