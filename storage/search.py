@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from storage import models as m
@@ -62,7 +63,9 @@ class Hit:
     language: str | None
 
 
-def index_versions(session: Session, versions: Sequence[tuple[int, int, str, str]]) -> None:
+def index_versions(
+    session: Session | Connection, versions: Sequence[tuple[int, int, str, str]]
+) -> None:
     """Make these (article id, version id, headline, body) the articles' searchable text."""
     if not versions:
         return

@@ -7,9 +7,12 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from storage import models as m
+from storage.db import create_archive_engine
+from storage.generate import generate_archive
 from storage.search import SearchFilters, search
 
 pytestmark = pytest.mark.integration
@@ -85,3 +88,20 @@ def test_limit_and_filters(demo):
 def test_a_query_with_nothing_to_search_for_is_refused(demo):
     with Session(demo) as session, pytest.raises(ValueError, match="nothing to search for"):
         search(session, "* %", 3)
+
+
+def test_a_generated_archive_is_searchable_on_both_backends(archive_url):
+    engine = create_archive_engine(archive_url)
+    generate_archive(engine, 300, seed=5)
+    with Session(engine) as session:
+        current = session.execute(
+            select(m.Article.id, m.ArticleVersion.id).join(
+                m.ArticleVersion,
+                (m.ArticleVersion.article_id == m.Article.id)
+                & (m.ArticleVersion.version == m.Article.current_version),
+            )
+        ).all()
+        indexed = session.execute(select(m.ArticleSearch.article_id, m.ArticleSearch.version_id))
+        assert sorted(indexed) == sorted(current)
+        assert search(session, "sleep", 5) and search(session, "失眠", 5)
+    engine.dispose()
