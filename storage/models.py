@@ -186,6 +186,23 @@ class ArticleVersion(Base):
     article: Mapped[Article] = relationship(back_populates="versions")
 
 
+class ArticleSearch(Base):
+    """An article's current version as search tokens (``storage.search_text``), one row each.
+
+    The full-text indexes are built over these tokens, never over raw text, so SQLite and
+    PostgreSQL search the very same words. Written with every new current version; the indexes
+    themselves (an FTS5 table, a ``tsvector`` column) are made by revision 0005 and kept in step
+    by the database.
+    """
+
+    __tablename__ = "article_search"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id"))
+    title_tokens: Mapped[str] = mapped_column(Text)
+    body_tokens: Mapped[str] = mapped_column(Text)
+
+
 class AdviceItem(Base):
     __tablename__ = "advice_items"
     __table_args__ = (UniqueConstraint("version_id", "position"),)
