@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "save-fixture": "crawler.cli.extracting:save_fixture",
     "reparse": "crawler.cli.maintenance:reparse",
     "db": "crawler.cli.maintenance:db",
+    "build-egg": "crawler.cli.deploying:build_egg",
 }
 """Subcommand name -> ``module:attribute`` of its click command, loaded on first use."""
 
