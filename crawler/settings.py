@@ -52,6 +52,11 @@ ITEM_PIPELINES = {
 FEED_EXPORTERS = {"csv": "crawler.exporters.JsonCellCsvItemExporter"}
 FEED_EXPORT_ENCODING = "utf-8"
 
+EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
+PROGRESS_ENABLED = True
+PROGRESS_INTERVAL = 30.0
+PROGRESS_OUTPUT = "log"
+
 ARCHIVE_URL = "sqlite:///archive.db"
 ARCHIVE_BATCH_SIZE = 200
 ARCHIVE_COMMIT_INTERVAL = 5.0

@@ -70,7 +70,7 @@ def crawl(
         summary = _crawl(
             urls,
             db,
-            settings={"LOG_LEVEL": log_level}
+            settings={"LOG_LEVEL": log_level, "PROGRESS_OUTPUT": "stderr"}
             | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
             | ({"LOG_FILE": log_file} if log_file else {})
             | _parse_overrides(overrides),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,10 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = ("DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+PROGRESS_LINE = re.compile(
+    r"\[crawler\.extensions\] INFO: crawl: (\d+) pages, [\d.]+/s, new=(\d+) changed=\d+ "
+    r"unchanged=\d+ dup=\d+ refused=\d+ errors=\d+ queue=\d+"
+)
 
 
 def scrapy(*args: str, cwd: Path = ROOT, timeout: float = 240) -> subprocess.CompletedProcess[str]:
@@ -38,7 +43,7 @@ def scrapy(*args: str, cwd: Path = ROOT, timeout: float = 240) -> subprocess.Com
 def feeds(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("feeds")
     db = f"sqlite:///{out / 'archive.db'}"
-    settings = [arg for pair in FAST for arg in ("-s", pair)]
+    settings = [arg for pair in (*FAST, "PROGRESS_INTERVAL=1") for arg in ("-s", pair)]
     with DemoServer(build_site()) as server:
         result = scrapy(
             "crawl", "health", "-a", f"start_urls={server.url}/", "-s", f"ARCHIVE_URL={db}",
@@ -79,3 +84,13 @@ def test_csv_holds_the_same_records_with_lists_as_json(feeds):
     for row in rows:
         assert isinstance(json.loads(row["advice"]), list)
         assert isinstance(json.loads(row["related"]), list)
+
+
+def test_progress_is_logged_as_plain_lines_off_a_terminal(feeds):
+    result, _, archived = feeds
+    lines = PROGRESS_LINE.findall(result.stderr)
+    assert len(lines) >= 2, result.stderr[-3000:]
+    pages = [int(done) for done, _ in lines]
+    assert pages == sorted(pages)
+    assert result.stderr.count("(done)") == 1
+    assert int(lines[-1][1]) == len(archived)
