@@ -52,6 +52,13 @@ ITEM_PIPELINES = {
 FEED_EXPORTERS = {"csv": "crawler.exporters.JsonCellCsvItemExporter"}
 FEED_EXPORT_ENCODING = "utf-8"
 
+SPIDER_CONTRACTS = {
+    "crawler.contracts.DemoPageContract": 10,
+    "crawler.contracts.RecordsFetchContract": 20,
+    "crawler.contracts.ArticleContract": 30,
+}
+"""``scrapy check health`` runs the spider's callbacks against the bundled demo site."""
+
 EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
 PROGRESS_ENABLED = True
 PROGRESS_INTERVAL = 30.0

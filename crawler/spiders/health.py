@@ -121,7 +121,12 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
+        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
+
+        @demo_page /robots.txt
+        @returns requests 1 1
+        @returns items 0 0
+        """
         listed = []
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
@@ -132,6 +137,13 @@ class HealthSpider(Spider):
         record_fetch(self.crawler, fetch)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Every in-scope page a sitemap (or sitemap index) lists.
+
+        @demo_page /sitemap.xml
+        @records_fetch
+        @returns requests 200
+        @returns items 0 0
+        """
         self.record_fetch(fetch_item(response))
         if response.status != 200:
             return
@@ -154,6 +166,14 @@ class HealthSpider(Spider):
                 yield response.follow(url, callback, errback=self.on_error)
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
+        """An article page: its fetch on record, one article item, its in-site links followed.
+
+        @demo_page /health/a-001.html
+        @records_fetch
+        @returns items 1 1
+        @returns requests 3
+        @article headline articleBody advice inLanguage next
+        """
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
