@@ -4,6 +4,7 @@ records it, a killed crawl leaves no stale lock, and every run's exit state is i
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -76,3 +77,44 @@ def test_a_killed_crawl_leaves_no_stale_lock(tmp_path):
         _, err = after.communicate(timeout=240)
     assert after.returncode == 0, err[-3000:]
     assert [run.status for run in runs(db)] == ["running", "finished"]
+
+
+CRON_LINE = re.compile(r"```cron\n(.+?)\n```", re.DOTALL)
+
+
+def test_documented_cron_line_pastes_and_runs(tmp_path):
+    """The line from docs/operations.md, run as cron would: ``sh -c``, a bare environment."""
+    (line,) = CRON_LINE.findall((ROOT / "docs" / "operations.md").read_text())
+    assert "\n" not in line and "\\" not in line and "%" not in line
+    fields = line.split(None, 5)
+    assert len(fields) == 6 and all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
+    app, archive, logs = tmp_path / "app", tmp_path / "archive", tmp_path / "log"
+    for folder in (app / ".venv" / "bin", app / "sites", archive, logs):
+        folder.mkdir(parents=True)
+    (app / ".venv" / "bin" / "healtharchive").symlink_to(
+        Path(sys.executable).with_name("healtharchive")
+    )
+    command = (
+        fields[5]
+        .replace("/srv/healtharchive", str(app))
+        .replace("/srv/archive", str(archive))
+        .replace("/var/log/healtharchive", str(logs))
+    )
+    profile = re.search(r"--profile (\S+)", command)
+    assert profile is not None
+    with DemoServer(build_site(), slow_delay=0.5) as server:
+        (app / profile.group(1)).write_text(f'start_urls = ["{server.url}/"]\n')
+        result = subprocess.run(
+            ["/bin/sh", "-c", command],
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"},
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+    summary = (logs / "summary.log").read_text()
+    assert result.returncode == 0, summary[-3000:]
+    assert "(finished)" in summary
+    assert (logs / "crawl.log").stat().st_size > 0
+    (run,) = runs(f"sqlite:///{archive / 'archive.db'}")
+    assert (run.status, run.stats["exit_status"]) == ("finished", 0)
