@@ -79,6 +79,8 @@ class WarcResult:
     reconstructed: int = 0
     bytes_written: int = 0
     payload_bytes: int = 0
+    captures: dict[str, datetime] = field(default_factory=dict)
+    """Final URL -> time of its latest successful (200) capture in the export."""
 
 
 def warc_date(moment: datetime) -> str:
@@ -250,6 +252,8 @@ def _write_fetch(
                 record.rec_headers.get_header("WARC-Record-ID"), fetch.final_url, date, digest
             )
     writer.write(record)
+    if fetch.status == 200:
+        result.captures[fetch.final_url] = fetch.fetched_at
     if fetch.request_method:
         writer.write(_request_record(writer, fetch, record, date))
         result.requests += 1

@@ -1,7 +1,8 @@
-"""``export``: articles, advice items or links to a file."""
+"""``export``: articles, advice items or links to a file; the fetches as WARC or WACZ."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -21,11 +22,42 @@ TABLES = ("articles", "advice", "links")
     help="What to export (default: from the file name, else articles).",
 )
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None)
-def export(path: str, db: str, table: str | None, fmt: str | None) -> None:
-    """Export articles, advice items or links to CSV or JSONL.
+@click.option("--site", default=None, help="WARC/WACZ: only fetches of this host (and subdomains).")
+@click.option("--run", "run", type=int, default=None, help="WARC/WACZ: only this crawl run.")
+@click.option(
+    "--since", type=click.DateTime(), default=None, help="WARC/WACZ: fetched at or after."
+)
+@click.option("--until", type=click.DateTime(), default=None, help="WARC/WACZ: fetched before.")
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="WARC/WACZ: start a new WARC file past this many bytes (crawl-00000.warc.gz, ...).",
+)
+def export(
+    path: str,
+    db: str,
+    table: str | None,
+    fmt: str | None,
+    site: str | None,
+    run: int | None,
+    since: datetime | None,
+    until: datetime | None,
+    max_size: int | None,
+) -> None:
+    """Export articles, advice items or links to CSV or JSONL; fetches to WARC or WACZ.
 
-    Example: healtharchive export articles.csv ; healtharchive export advice.csv --table advice
+    The format follows the file name: .csv, .jsonl, .warc.gz or .wacz.
+
+    Example: healtharchive export articles.csv ; healtharchive export crawl.wacz --run 2
     """
+    from crawler.cli.warc import export_web_archive, is_web_archive
+
+    if is_web_archive(Path(path)):
+        export_web_archive(
+            Path(path), db, site=site, run=run, since=since, until=until, max_size=max_size
+        )
+        return
     from storage import queries
     from storage.export import export_rows
 
