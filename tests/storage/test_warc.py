@@ -1,4 +1,5 @@
-"""The WARC writer on a hand-built archive: records, revisits, failures, rotation, filters."""
+"""The WARC writer on a hand-built archive (SQLite and PostgreSQL): records, revisits,
+failures, rotation, filters."""
 
 from __future__ import annotations
 
@@ -58,8 +59,8 @@ def fetch(url: str, seconds: int, body: bytes | None = PAGE, **fields) -> FetchR
 
 
 @pytest.fixture
-def archive(sqlite_url):
-    engine = create_archive_engine(sqlite_url)
+def archive(archive_url):
+    engine = create_archive_engine(archive_url)
     for run_fetches in (
         [
             fetch("http://a.example/one", 0),
