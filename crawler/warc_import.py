@@ -332,6 +332,7 @@ class WarcImportSpider(HealthSpider):
         super().__init__(start_urls=["http://warc.invalid/"], sitemap=False, **kwargs)
         if captures is None:
             raise ValueError("the import spider needs the WARC captures")
+        self.allowed_domains = []  # captures of any host: they never leave the process
         self.captures = captures
         self.run = run
         self.archived: set[str] = set(archived)

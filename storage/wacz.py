@@ -56,6 +56,8 @@ def export_wacz(
     with tempfile.TemporaryDirectory(prefix="healtharchive-wacz-") as work:
         warc_path = Path(work) / f"{target.stem}.warc.gz"
         warc = export_warc(session, warc_path, source, selection, max_size)
+        if not warc.files:
+            raise ArchiveError("no fetches match the selection; nothing written")
         index = _cdxj(warc.files)
         pages = page_entries(session, warc)
         pages_text = "".join(

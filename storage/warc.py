@@ -153,6 +153,8 @@ class _RotatingWriter:
         self.result.files.append(path)
 
     def close(self) -> None:
+        if self.writer is None and self.failures:
+            self._open()
         if self.writer is None or self.handle is None:
             return
         if self.failures:

@@ -210,6 +210,18 @@ def test_filters_select_fetches(archive, tmp_path, selection, uris):
     assert records[1][0].rec_type == "response"
 
 
+def test_failures_alone_still_make_a_file(archive, tmp_path):
+    result = export(archive, tmp_path, selection=FetchSelection(until=T0 + timedelta(seconds=1)))
+    assert result.files and result.responses == 1
+    only_failures = export(
+        archive,
+        tmp_path,
+        selection=FetchSelection(since=T0 + timedelta(seconds=2), until=T0 + timedelta(seconds=3)),
+    )
+    kinds = [r.rec_type for r, _ in read(only_failures.files)]
+    assert kinds == ["warcinfo", "metadata"] and only_failures.failures == 1
+
+
 def test_site_accepts_a_host_or_url_and_refuses_nonsense():
     assert site_host("https://Example.org/health/") == "example.org"
     assert site_host("example.org:8080") == "example.org"
