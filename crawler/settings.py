@@ -34,6 +34,8 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }

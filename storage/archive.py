@@ -25,6 +25,7 @@ from storage.blobs import compress
 from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord, FetchRecord
+from storage.search import index_versions
 from storage.tables import (
     ADVICE_ITEMS,
     ARTICLES,
@@ -383,7 +384,7 @@ class ArchiveWriter:
         fetch_ids: dict[str, int],
         stamp: datetime,
     ) -> None:
-        """Insert article versions with their advice items and links.
+        """Insert article versions, which become current, with advice items, links and search text.
 
         Inserts go through Core tables (``insert(Model.__table__)``): plain ``executemany`` without
         the ORM's per-row bookkeeping, which dominated large batches.
@@ -424,6 +425,13 @@ class ArchiveWriter:
             rows,
         )
         version_ids = {(aid, ver): vid for vid, aid, ver in returned}
+        index_versions(
+            session,
+            [
+                (aid, version_ids[(aid, ver)], rec.article.headline, rec.article.articleBody)
+                for aid, ver, rec in versions
+            ],
+        )
         write_children(
             session,
             [(version_ids[(aid, ver)], rec.article) for aid, ver, rec in versions],

@@ -16,6 +16,7 @@ from crawler.parsers.records import Article as ParsedArticle
 from storage import models as m
 from storage.archive import version_row, write_children
 from storage.blobs import decompress
+from storage.search import index_versions
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,9 @@ def replace_extracted(
     )
     write_children(session, [(page.version_id, article)], parser_version)
     if page.is_current:
+        index_versions(
+            session, [(page.article_id, page.version_id, article.headline, article.articleBody)]
+        )
         session.execute(
             update(m.Article)
             .where(m.Article.id == page.article_id)

@@ -6,9 +6,9 @@ and ``--until`` mean the same everywhere.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 from sqlalchemy import Select, or_, select
 
@@ -18,7 +18,7 @@ from storage import models as m
 @dataclass(frozen=True)
 class FetchSelection:
     site: str | None = None
-    """A host name (``example.org``) or a URL whose host is taken; subdomains included."""
+    """A host (either scheme; with its port if it has one) or a URL prefix."""
     run: int | None = None
     since: datetime | None = None
     """Inclusive lower bound on the fetch time."""
@@ -29,16 +29,8 @@ class FetchSelection:
         """Fetches in the order they were made (time, then arrival)."""
         query = select(m.Fetch).order_by(m.Fetch.fetched_at, m.Fetch.id)
         if self.site:
-            host = site_host(self.site)
             query = query.where(
-                or_(
-                    *(
-                        m.Fetch.url.like(f"{scheme}://{prefix}{host}{end}%")
-                        for scheme in ("http", "https")
-                        for prefix in ("", "%.")
-                        for end in ("/", ":")
-                    )
-                )
+                or_(*(m.Fetch.url.like(p, escape="\\") for p in site_patterns(self.site)))
             )
         if self.run is not None:
             query = query.where(m.Fetch.crawl_run_id == self.run)
@@ -49,11 +41,15 @@ class FetchSelection:
         return query
 
 
-def site_host(site: str) -> str:
-    host = urlsplit(site).hostname if "://" in site else site.split("/")[0].split(":")[0]
-    if not host:
+def site_patterns(site: str) -> list[str]:
+    """LIKE patterns for ``--site``, as the table exports read it: a host or a URL prefix."""
+    site = site.strip()
+    if not site or site.rstrip("/").endswith("://"):
         raise ValueError(f"not a site: {site!r}")
-    return host.lower()
+    escaped = re.sub(r"([\\%_])", r"\\\1", site.rstrip("/"))
+    if "://" in site:
+        return [escaped + "/%"]
+    return [f"http://{escaped}/%", f"https://{escaped}/%"]
 
 
 def _aware(moment: datetime) -> datetime:

@@ -78,6 +78,7 @@ def run_demo(db: str, port: int, log_file: str) -> None:
     from crawler.demo.server import DemoServer
     from crawler.demo.site import build_site
     from storage.db import create_archive_engine, database_url
+    from storage.reader import open_reader
 
     with clear_errors():
         create_archive_engine(db).dispose()
@@ -100,8 +101,8 @@ def run_demo(db: str, port: int, log_file: str) -> None:
         print_summary(summary)
         click.echo(f"crawl log: {log_file}")
         click.echo("")
-        with readonly_session(db) as session:
-            print_peek(session)
+        with open_reader(db) as reader:
+            print_peek(reader)
         check_summary(summary)
 
 

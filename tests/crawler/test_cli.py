@@ -41,12 +41,10 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_peek_and_search(archive):
+def test_peek(archive):
     result = invoke("peek", "--db", str(archive))
     assert result.exit_code == 0
     assert "archive: 3 articles" in result.output
-    result = invoke("search", "drink", "water", "--db", str(archive))
-    assert result.output.strip() == "http://site/b.html\tTitle"
 
 
 def test_export_articles_and_advice(archive, tmp_path):

@@ -15,7 +15,7 @@ from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
 from storage.records import FetchRecord
 from storage.runs import start_run
-from storage.selection import FetchSelection, site_host
+from storage.selection import FetchSelection, site_patterns
 
 warcio = pytest.importorskip("warcio", reason="the warc extra (warcio) is not installed")
 from warcio.archiveiterator import ArchiveIterator  # noqa: E402
@@ -222,8 +222,19 @@ def test_failures_alone_still_make_a_file(archive, tmp_path):
     assert kinds == ["warcinfo", "metadata"] and only_failures.failures == 1
 
 
-def test_site_accepts_a_host_or_url_and_refuses_nonsense():
-    assert site_host("https://Example.org/health/") == "example.org"
-    assert site_host("example.org:8080") == "example.org"
+@pytest.mark.parametrize(
+    ("site", "patterns"),
+    [
+        ("example.org", ["http://example.org/%", "https://example.org/%"]),
+        ("https://example.org/health/", ["https://example.org/health/%"]),
+        ("127.0.0.1:8800", ["http://127.0.0.1:8800/%", "https://127.0.0.1:8800/%"]),
+        ("a_b.org", ["http://a\\_b.org/%", "https://a\\_b.org/%"]),
+    ],
+)
+def test_site_is_a_host_or_a_url_prefix(site, patterns):
+    assert site_patterns(site) == patterns
+
+
+def test_site_refuses_nonsense():
     with pytest.raises(ValueError, match="not a site"):
-        site_host("https://")
+        site_patterns("https://")

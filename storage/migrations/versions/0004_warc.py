@@ -4,7 +4,7 @@ The HTTP protocol and reason phrase, the response headers in order, the request 
 headers. Nullable: fetches archived before this revision are exported with what is known.
 
 Revision ID: 0004_warc
-Revises: 0002
+Revises: 0005_search
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_warc"
-down_revision = "0002"
+down_revision = "0005_search"
 branch_labels = None
 depends_on = None
 
