@@ -44,7 +44,7 @@ class FetchSelection:
 def site_patterns(site: str) -> list[str]:
     """LIKE patterns for ``--site``, as the table exports read it: a host or a URL prefix."""
     site = site.strip()
-    if not site or site.rstrip("/").endswith("://"):
+    if not site.partition("://")[2 if "://" in site else 0].strip("/"):
         raise ValueError(f"not a site: {site!r}")
     escaped = re.sub(r"([\\%_])", r"\\\1", site.rstrip("/"))
     if "://" in site:
