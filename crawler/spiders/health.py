@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -136,6 +137,10 @@ class HealthSpider(Spider):
     def record_fetch(self, fetch: FetchItem) -> None:
         record_fetch(self.crawler, fetch)
 
+    def fetch_item(self, response: Response) -> FetchItem:
+        """The fetch record of ``response``; a spider replaying stored responses overrides it."""
+        return fetch_item(response)
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Every in-scope page a sitemap (or sitemap index) lists.
 
@@ -144,7 +149,7 @@ class HealthSpider(Spider):
         @returns requests 200
         @returns items 0 0
         """
-        self.record_fetch(fetch_item(response))
+        self.record_fetch(self.fetch_item(response))
         if response.status != 200:
             return
         body = response.body
@@ -177,7 +182,7 @@ class HealthSpider(Spider):
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
-        fetch = fetch_item(response)
+        fetch = self.fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
             self.record_fetch(fetch)
         if response.status != 200:
@@ -275,7 +280,15 @@ def is_sitemap(response: Response) -> bool:
 
 
 def fetch_item(response: Response) -> FetchItem:
-    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    """The fetch record of a response, with what a faithful WARC record of it needs.
+
+    Scrapy keeps neither the status line's reason phrase (the standard one for the status is
+    stored) nor the header names' case (they arrive Title-Cased); header order and repeated
+    headers are kept. The body is the decoded one, so a decoded response's ``Content-Encoding``
+    is already gone from its headers.
+    """
+    request = response.request
+    redirects = request.meta.get("redirect_urls") if request else None
     headers = response.headers
     return FetchItem(
         key=uuid.uuid4().hex,
@@ -287,7 +300,27 @@ def fetch_item(response: Response) -> FetchItem:
         content_type=_header(headers, b"Content-Type"),
         etag=_header(headers, b"ETag"),
         last_modified=_header(headers, b"Last-Modified"),
+        protocol=response.protocol or "HTTP/1.1",
+        reason=_reason(response.status),
+        headers=header_pairs(headers),
+        request_method=request.method if request else None,
+        request_headers=header_pairs(request.headers) if request else None,
     )
+
+
+def header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    )
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def text_headers(response: Response) -> dict[str, str]:
