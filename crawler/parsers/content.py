@@ -101,15 +101,24 @@ class MainContent:
     """Body text, one paragraph per line, without the headline."""
     link_density: float
     """Share of the text's characters inside links; listings score high."""
+    origin: lxml.html.HtmlElement | None = None
+    """The element of the page's own tree the text was taken from (where it sits on the page)."""
+    teasers: int = 0
+    """Teaser cards and "..."-cut excerpts of other pages left out of the text: a listing's mark."""
 
 
 def main_content(doc: Document, profile: ContentProfile | None = None) -> MainContent:
     """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched."""
-    node = _profiled_node(doc, profile) if profile is not None else None
-    if node is None:
-        node = _generic_node(doc.tree)
+    found = _profiled_node(doc, profile) if profile is not None else None
+    origin, node, teasers = (*found, 0) if found is not None else _generic_node(doc.tree)
     text, link_chars = serialize(node)
-    return MainContent(node=node, text=text, link_density=link_chars / len(text) if text else 0.0)
+    return MainContent(
+        node=node,
+        text=text,
+        link_density=link_chars / len(text) if text else 0.0,
+        origin=origin,
+        teasers=teasers,
+    )
 
 
 def serialize(node: lxml.html.HtmlElement) -> tuple[str, int]:
@@ -175,16 +184,21 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
     return link_chars
 
 
-def _generic_node(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _generic_node(
+    tree: lxml.html.HtmlElement,
+) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
+    """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
     walk = _Walk(root)
     _, prose = walk.visit(root, [0, 0, ""], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
-        return _clean_copy(container, walk.rejected)
-    doomed = walk.rejected | walk.link_blocks | walk.cards | _teaser_group(container, walk.teasers)
-    return _clean_copy(container, doomed)
+        return container, _clean_copy(container, walk.rejected), 0
+    cut = _teaser_group(container, walk.teasers)
+    cards = _inside(container, walk.cards - walk.rejected)
+    doomed = walk.rejected | walk.link_blocks | walk.cards | cut
+    return container, _clean_copy(container, doomed), max(len(cards), len(cut))
 
 
 def _is_card(element: lxml.html.HtmlElement) -> bool:
@@ -218,8 +232,14 @@ def _teaser_group(
 
     One paragraph trailing off with "..." is prose; a run of them is a teaser list.
     """
-    inside = {t for t in teasers if any(a is container for a in t.iterancestors())}
+    inside = _inside(container, teasers)
     return inside if len(inside) >= TEASER_GROUP else set()
+
+
+def _inside(
+    container: lxml.html.HtmlElement, elements: Iterable[lxml.html.HtmlElement]
+) -> set[lxml.html.HtmlElement]:
+    return {e for e in elements if any(a is container for a in e.iterancestors())}
 
 
 class _Walk:
@@ -357,7 +377,9 @@ def _clean_copy(
     return duplicate
 
 
-def _profiled_node(doc: Document, profile: ContentProfile) -> lxml.html.HtmlElement | None:
+def _profiled_node(
+    doc: Document, profile: ContentProfile
+) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement] | None:
     for selector in profile.body_selector:
         found = _select(doc.tree, selector)
         if found:
@@ -366,7 +388,7 @@ def _profiled_node(doc: Document, profile: ContentProfile) -> lxml.html.HtmlElem
                 for element in _select(node, remove):
                     if element is not node:
                         element.drop_tree()
-            return node
+            return found[0], node
     return None
 
 
