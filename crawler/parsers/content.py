@@ -49,6 +49,9 @@ LINK_PENALTY = 2.0
 """Link characters inside a prose block cost this much, so teaser paragraphs lose to prose."""
 PROTECT_SHARE = 0.5
 """A furniture-looking element holding this share of the page's prose is the page itself."""
+HIDDEN_PROTECT_SHARE = 0.7
+"""A hidden element holding this much of the page's prose is the article a script reveals on
+load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
 WEAK_MAX_PROSE = 400
 """A weak furniture name (``meta``, ``more``) only condemns an element with less prose than this."""
 CJK_SCALE = 3
@@ -307,7 +310,8 @@ class _Walk:
         scores = self.scores
         dead: set[lxml.html.HtmlElement] = set()
         for element, score, prose, hidden in reversed(self.suspects):
-            if element in dead or (not hidden and prose >= PROTECT_SHARE * total > 0):
+            share = HIDDEN_PROTECT_SHARE if hidden else PROTECT_SHARE
+            if element in dead or prose >= share * total > 0:
                 continue
             self.rejected.add(element)
             for ancestor in element.iterancestors():
