@@ -26,13 +26,18 @@ import lxml.html
 from crawler.parsers.content_rules import (
     ALWAYS_JUNK_TAGS,
     BLOCK_TAGS,
+    BOILERPLATE_MAX_CHARS,
+    CONSENT,
     CONTAINER_TAGS,
+    HEADING_TAGS,
     HIDDEN,
     LANDMARK_JUNK_TAGS,
     NOT_FURNITURE,
     STRONG_FURNITURE,
     furniture_signal,
+    is_boilerplate_text,
     is_hidden,
+    is_section_label,
 )
 from crawler.parsers.document import Document
 
@@ -52,6 +57,7 @@ PROTECT_SHARE = 0.5
 HIDDEN_PROTECT_SHARE = 0.7
 """A hidden element holding this much of the page's prose is the article a script reveals on
 load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
+PROTECT_SHARES = {HIDDEN: HIDDEN_PROTECT_SHARE, CONSENT: float("inf")}
 WEAK_MAX_PROSE = 400
 """A weak furniture name (``meta``, ``more``) only condemns an element with less prose than this."""
 CJK_SCALE = 3
@@ -194,13 +200,13 @@ def _generic_node(
     body = tree.find("body")
     root = body if body is not None else tree
     walk = _Walk(root)
-    _, prose = walk.visit(root, [0, 0, ""], in_link=False)
+    _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
     cut = _teaser_group(container, walk.teasers)
     cards = _inside(container, walk.cards - walk.rejected)
-    doomed = walk.rejected | walk.link_blocks | walk.cards | cut
+    doomed = walk.rejected | walk.link_blocks | walk.cards | walk.notices | cut
     return container, _clean_copy(container, doomed), max(len(cards), len(cut))
 
 
@@ -264,7 +270,10 @@ class _Walk:
         self.cards: set[lxml.html.HtmlElement] = set()
         self.code_depth = 0
         self.scores: dict[lxml.html.HtmlElement, float] = {}
-        self.suspects: list[tuple[lxml.html.HtmlElement, float, float, bool]] = []
+        self.suspects: list[tuple[lxml.html.HtmlElement, float, float, int]] = []
+        self.totals: dict[lxml.html.HtmlElement, tuple[float, float]] = {}
+        self.labels: list[lxml.html.HtmlElement] = []
+        self.notices: set[lxml.html.HtmlElement] = set()
 
     def visit(
         self, element: lxml.html.HtmlElement, block: list, in_link: bool
@@ -276,7 +285,7 @@ class _Walk:
                 self.rejected.add(element)
             return 0.0, 0.0
         in_link = in_link or tag == "a"
-        own = [0, 0, ""] if tag in BLOCK_TAGS else block
+        own: list = [0, 0, "", []] if tag in BLOCK_TAGS else block
         self._add(own, element.text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
@@ -300,26 +309,35 @@ class _Walk:
                 prose = 0.0
             if tag in CONTAINER_TAGS:
                 self.scores[element] = score
+            if tag in HEADING_TAGS and is_section_label(" ".join(own[3])):
+                self.labels.append(element)
+        self.totals[element] = (score, prose)
         signal = self._suspicion(element, tag) if not self.code_depth else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
-            self.suspects.append((element, score, prose, signal == HIDDEN))
+            self.suspects.append((element, score, prose, signal))
         return score, prose
 
     def choose(self, root: lxml.html.HtmlElement, total: float) -> lxml.html.HtmlElement:
-        """Reject suspects holding little of the page's ``total`` prose, then pick a container."""
+        """Reject suspects holding little of the page's ``total`` prose, then pick a container.
+
+        Consent managers go first and their text leaves the total: a long cookie policy must not
+        make the article look like a small part of the page.
+        """
         scores = self.scores
-        dead: set[lxml.html.HtmlElement] = set()
-        for element, score, prose, hidden in reversed(self.suspects):
-            share = HIDDEN_PROTECT_SHARE if hidden else PROTECT_SHARE
+        dead: dict[lxml.html.HtmlElement, float] = {}
+        for element, score, prose, signal in reversed(self.suspects):
+            if signal == CONSENT and element not in dead:
+                self._reject(element, score, dead)
+                total -= prose
+        for element in self._labelled_sections(total):
+            score, prose = self.totals.get(element, (0.0, 0.0))
+            if element not in dead and prose < PROTECT_SHARE * total:
+                self._reject(element, score, dead)
+        for element, score, prose, signal in reversed(self.suspects):
+            share = PROTECT_SHARES.get(signal, PROTECT_SHARE)
             if element in dead or prose >= share * total > 0:
                 continue
-            self.rejected.add(element)
-            for ancestor in element.iterancestors():
-                if ancestor in scores:
-                    scores[ancestor] -= score
-            for inner in element.iter():
-                dead.add(inner)
-                scores.pop(inner, None)
+            self._reject(element, score, dead)
         best, best_score = root, 0.0
         if not total:
             return root
@@ -327,6 +345,44 @@ class _Walk:
             if score > best_score:
                 best, best_score = element, score
         return best
+
+    def _labelled_sections(self, total: float) -> list[lxml.html.HtmlElement]:
+        """What a heading such as "Comments" or "More from the site" announces.
+
+        The heading's parent when that is a small box; when the parent is the article's own
+        wrapper, the heading and the siblings after it up to the next heading of its rank.
+        """
+        found = []
+        for heading in self.labels:
+            parent = heading.getparent()
+            if parent is None:
+                continue
+            if self.totals.get(parent, (0.0, 0.0))[1] < PROTECT_SHARE * total:
+                found.append(parent)
+                continue
+            found.append(heading)
+            for sibling in heading.itersiblings():
+                if sibling.tag in HEADING_TAGS and sibling.tag <= heading.tag:
+                    break
+                found.append(sibling)
+        return found
+
+    def _reject(
+        self, element: lxml.html.HtmlElement, score: float, dead: dict[lxml.html.HtmlElement, float]
+    ) -> None:
+        """Leave ``element`` out; its ancestors lose its score, less what was already taken."""
+        self.rejected.add(element)
+        inner_removed = 0.0
+        for inner in element.iter():
+            inner_removed += dead.get(inner, 0.0)
+        own = score - inner_removed
+        for ancestor in element.iterancestors():
+            if ancestor in self.scores:
+                self.scores[ancestor] -= own
+        for inner in element.iter():
+            dead[inner] = 0.0
+            self.scores.pop(inner, None)
+        dead[element] = score
 
     def _add(self, block: list, text: str | None, in_link: bool) -> None:
         if not text:
@@ -339,11 +395,16 @@ class _Walk:
         if in_link:
             block[1] += size
         block[2] = stripped[-3:]
+        if block[0] <= BOILERPLATE_MAX_CHARS * self.scale:
+            block[3].append(stripped)
 
     def _weight(self, element: lxml.html.HtmlElement, block: list) -> float:
-        chars, link_chars, end = block
+        chars, link_chars, end, pieces = block
         if not chars:
             return 0.0
+        if is_boilerplate_text(" ".join(pieces)):
+            self.notices.add(element)
+            return -float(chars)
         if link_chars > LINK_DENSE * chars:
             return -float(chars)
         if end.endswith(TEASER_ENDS):
