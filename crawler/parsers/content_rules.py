@@ -261,7 +261,9 @@ HIDDEN = 3
 """Never shown to a reader, so no amount of prose inside makes it the article."""
 CONSENT = 4
 """A cookie or consent manager: its policy text can outweigh a short article, but never is one."""
-CONSENT_TOKEN_RE = re.compile(r"^(?:cookie|consent|gdpr|onetrust|cmp-|cc-(?:window|banner))")
+CONSENT_TOKEN_RE = re.compile(
+    r"^(?:cookie|consent|gdpr|onetrust|cookiebot|usercentrics|didomi|truste|qc-cmp|cc-(?:window|banner))"
+)
 
 
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
