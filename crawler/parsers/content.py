@@ -45,6 +45,10 @@ PROSE_MIN_CHARS = 80
 """A block this long without being mostly links is article prose."""
 SENTENCE_MIN_CHARS = 25
 """A shorter block still counts as prose when it ends like a sentence."""
+SHORT_LINE_MIN_CHARS = 10
+SHORT_LINE_WEIGHT = 0.1
+"""A short line without links (a blog's one-line paragraphs, a product's specs) is a little prose:
+enough that a post written line by line still outweighs the menus around it."""
 SENTENCE_END = frozenset(".!?。！？…\"'”’):;")
 TEASER_ENDS = ("...", "…", "..")
 """Teaser snippets of other articles are cut off like this."""
@@ -54,6 +58,11 @@ LINK_PENALTY = 2.0
 """Link characters inside a prose block cost this much, so teaser paragraphs lose to prose."""
 PROTECT_SHARE = 0.5
 """A furniture-looking element holding this share of the page's prose is the page itself."""
+CLIMB_SCORE_SHARE = 0.5
+CLIMB_MIN_GAIN = 100
+CLIMB_MIN_SHARE = 0.25
+"""An ancestor of the best container is taken when it adds this much prose (CJK weighted) and
+keeps this share of the best score."""
 HIDDEN_PROTECT_SHARE = 0.7
 """A hidden element holding this much of the page's prose is the article a script reveals on
 load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
@@ -274,6 +283,8 @@ class _Walk:
         self.totals: dict[lxml.html.HtmlElement, tuple[float, float]] = {}
         self.labels: list[lxml.html.HtmlElement] = []
         self.notices: set[lxml.html.HtmlElement] = set()
+        self.prose_lost: dict[lxml.html.HtmlElement, float] = {}
+        self.removed_prose: dict[lxml.html.HtmlElement, float] = {}
 
     def visit(
         self, element: lxml.html.HtmlElement, block: list, in_link: bool
@@ -344,7 +355,7 @@ class _Walk:
         for element, score in scores.items():
             if score > best_score:
                 best, best_score = element, score
-        return best
+        return self._climb(best, best_score)
 
     def _labelled_sections(self, total: float) -> list[lxml.html.HtmlElement]:
         """What a heading such as "Comments" or "More from the site" announces.
@@ -370,19 +381,49 @@ class _Walk:
     def _reject(
         self, element: lxml.html.HtmlElement, score: float, dead: dict[lxml.html.HtmlElement, float]
     ) -> None:
-        """Leave ``element`` out; its ancestors lose its score, less what was already taken."""
+        """Leave ``element`` out; its ancestors lose its score and prose, less what was taken."""
         self.rejected.add(element)
-        inner_removed = 0.0
+        inner_score = inner_prose = 0.0
         for inner in element.iter():
-            inner_removed += dead.get(inner, 0.0)
-        own = score - inner_removed
+            if inner in dead:
+                inner_score += dead[inner]
+                inner_prose += self.removed_prose.get(inner, 0.0)
+        own = score - inner_score
+        own_prose = self.totals.get(element, (0.0, 0.0))[1] - inner_prose
         for ancestor in element.iterancestors():
             if ancestor in self.scores:
                 self.scores[ancestor] -= own
+            self.prose_lost[ancestor] = self.prose_lost.get(ancestor, 0.0) + own_prose
         for inner in element.iter():
             dead[inner] = 0.0
+            self.removed_prose.pop(inner, None)
             self.scores.pop(inner, None)
         dead[element] = score
+        self.removed_prose[element] = own_prose + inner_prose
+
+    def _climb(self, best: lxml.html.HtmlElement, best_score: float) -> lxml.html.HtmlElement:
+        """Widen the choice to an article or main element holding clearly more prose.
+
+        Templates split one article over sibling wrappers (a lead block, then the rest after an
+        embed or an ad); the wrapper of both scores lower once it also holds a share bar or a
+        link list, but those are cut from the copy anyway.
+        """
+        chosen = best
+        prose = self._prose(best)
+        for ancestor in best.iterancestors():
+            if ancestor.tag in ("body", "html") or ancestor not in self.scores:
+                break
+            if self.scores[ancestor] < CLIMB_SCORE_SHARE * best_score:
+                break
+            if not _semantic_body(ancestor):
+                continue
+            wider = self._prose(ancestor)
+            if wider >= prose + max(CLIMB_MIN_GAIN, CLIMB_MIN_SHARE * prose):
+                chosen, prose = ancestor, wider
+        return chosen
+
+    def _prose(self, element: lxml.html.HtmlElement) -> float:
+        return self.totals.get(element, (0.0, 0.0))[1] - self.prose_lost.get(element, 0.0)
 
     def _add(self, block: list, text: str | None, in_link: bool) -> None:
         if not text:
@@ -412,6 +453,8 @@ class _Walk:
             return 0.0
         if chars >= PROSE_MIN_CHARS or (chars >= SENTENCE_MIN_CHARS and end[-1] in SENTENCE_END):
             return chars - LINK_PENALTY * link_chars
+        if not link_chars and chars >= SHORT_LINE_MIN_CHARS:
+            return SHORT_LINE_WEIGHT * chars
         return 0.0
 
     @staticmethod
@@ -423,6 +466,15 @@ class _Walk:
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         return furniture_signal(element)
+
+
+def _semantic_body(element: lxml.html.HtmlElement) -> bool:
+    """The page says this element holds the article (``<article>``, ``<main>``, articleBody)."""
+    return (
+        element.tag in ("article", "main")
+        or element.get("role") == "main"
+        or element.get("itemprop") == "articleBody"
+    )
 
 
 def _clean_copy(
