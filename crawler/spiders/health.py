@@ -30,7 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
-from crawler.parsers import NotHtml, ParseError, parse_article
+from crawler.parsers import Article, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
 from crawler.signals import record_fetch
@@ -206,8 +206,7 @@ class HealthSpider(Spider):
         except ParseError as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
         else:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
-            yield ArticleItem(fetch_key=fetch.key, article=article)
+            yield from self._archive_if_article(fetch, article)
         yield from self.follow_links(response)
 
     def follow_links(self, response: Response) -> Iterator[Request]:
@@ -217,6 +216,19 @@ class HealthSpider(Spider):
             url = strip_tracking(link.url)
             if self.in_scope(url) and self.follows(url):
                 yield response.follow(url, self.parse_page, errback=self.on_error)
+
+    def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
+        """Archive the page as an article only when the parser judged it one; count why not."""
+        decision = article.decision
+        stats = self.crawler.stats
+        if decision.is_article:
+            stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            yield ArticleItem(fetch_key=fetch.key, article=article)
+        elif decision.reason == "empty_body":
+            stats.inc_value(f"{PARSE_OUTCOMES}/empty_body")
+        else:
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article/{decision.reason}")
 
     def in_scope(self, url: str) -> bool:
         """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
