@@ -15,7 +15,7 @@ the page sees:
 
 An item matches a label when the printed number is the same and the text is the same once case,
 spaces and punctuation are ignored; an item with an explanation also matches when its text and
-explanation together are the labelled text. Example::
+the first paragraph of its explanation together are the labelled text. Example::
 
     python benchmarks/signature.py
     python benchmarks/signature.py --split holdout --verbose
@@ -116,9 +116,11 @@ def runs(items: Iterable[AdviceItem]) -> list[list[AdviceItem]]:
 
 
 def item_keys(item: AdviceItem) -> set[tuple[int, str]]:
+    """The item's text, alone or with the rest of its paragraph (a bold lead-in's sentence)."""
     keys = {(item.printed_number, norm(item.text))}
     if item.explanation:
-        keys.add((item.printed_number, norm(f"{item.text} {item.explanation}")))
+        first_paragraph = item.explanation.split("\n", 1)[0]
+        keys.add((item.printed_number, norm(f"{item.text} {first_paragraph}")))
     return keys
 
 
