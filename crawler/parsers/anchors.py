@@ -111,7 +111,7 @@ def scan_page(
             and (label := f"{attributes.get('class', '')} {attributes.get('id', '')}")
             and prefilter.search(label)
         ):
-            context = context.entering(label)
+            context = context.entering(label, element)
             for key, pattern in names.items():
                 if pattern.search(label):
                     named[key].append(element)
@@ -135,8 +135,10 @@ class _Context:
     breadcrumb: bool = False
     chrome: bool = False
 
-    def entering(self, label: str) -> _Context:
-        noise = self.noise or bool(NOISE_NAME_RE.search(label))
+    def entering(self, label: str, element: lxml.html.HtmlElement) -> _Context:
+        """The context inside ``element``. A noise-named element holding the page's headline
+        is a page wrapper with a feature flag (``enable-lightbox``), not a widget."""
+        noise = self.noise or (bool(NOISE_NAME_RE.search(label)) and element.find(".//h1") is None)
         breadcrumb = self.breadcrumb or bool(BREADCRUMB_NAME_RE.search(label))
         if noise == self.noise and breadcrumb == self.breadcrumb:
             return self

@@ -122,10 +122,13 @@ WORDED_RE = re.compile(
 NAVIGATION, RELATED = "navigation", "related"
 BOTH_DIRECTIONS_RE = re.compile(r"prev(?:ious)?[\s_-]?next|next[\s_-]?prev(?:ious)?", re.I)
 """A ``prev-next`` block names both directions, so neither."""
+CONTROL_TAGS = frozenset({"button", "label", "option", "a"})
+"""A form's "Next" button, or a link's own text, is no caption for the link beside it."""
 CARD_LEVELS = 3
 """How far up from a link its navigation card may reach (link → title wrapper → card)."""
 CARD_MAX_CHARS = 300
 LETTER_RE = re.compile(r"[^\W\d_]")
+NON_WORD_RE = re.compile(r"[\W_]+")
 LABEL_EVIDENCE, CLASS_EVIDENCE, REL_EVIDENCE = 3, 2, 1
 """A printed label beats a class name, which beats ``rel``: the first is what readers see."""
 
@@ -178,7 +181,9 @@ def _page(
 ) -> _Page:
     captions = set()
     for owner in worded:
-        if not labels.whole.match(" ".join(owner.text_content().split())):
+        if owner.tag in CONTROL_TAGS or not labels.whole.match(
+            " ".join(owner.text_content().split())
+        ):
             continue
         while (parent := owner.getparent()) is not None and _same_text(parent, owner):
             owner = parent
@@ -392,13 +397,14 @@ def _previous_with_text(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement
 
 
 def _same_text(parent: lxml.html.HtmlElement, child: lxml.html.HtmlElement) -> bool:
-    """The parent prints nothing but the child's text (a caption wrapped in a ``<div>``)."""
+    """The parent prints nothing but the child's words (a caption wrapped in a ``<div>``,
+    perhaps between decorative slashes or bars)."""
     size = 0
     for piece in parent.itertext():
         size += len(piece.strip())
         if size > CARD_MAX_CHARS:
             return False
-    return " ".join(parent.text_content().split()) == " ".join(child.text_content().split())
+    return NON_WORD_RE.sub("", parent.text_content()) == NON_WORD_RE.sub("", child.text_content())
 
 
 def _clean(text: str) -> str:
