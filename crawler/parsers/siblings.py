@@ -35,8 +35,9 @@ from crawler.parsers.metadata import is_article_page
 from crawler.parsers.records import Link, Siblings
 from crawler.parsers.related import HEADING_WORDS, RELATED_NAME_RE, related_links
 
-PREVIOUS_ARROWS = r"<<|«|‹|←|⟨|〈"
-NEXT_ARROWS = r">>|»|›|→|⟩|〉"
+PREVIOUS_ARROWS = r"<<|«|‹|←"
+NEXT_ARROWS = r">>|»|›|→"
+"""Angle brackets (``〈…〉``, ``⟨…⟩``) are left out: CJK titles open with them."""
 PREVIOUS_WORDS = r"(?:previous|prev|older)(?:\s+(?:article|post|story|entry|news|item|reading))?"
 NEXT_WORDS = r"(?:next|newer)(?:\s+(?:article|post|story|entry|news|item|reading))?"
 PREVIOUS_WORDS_ZH = r"上一篇|上一条|上篇|前一篇"
@@ -234,21 +235,26 @@ def _inside_label(anchor: Anchor, labels: _Labels) -> tuple[str, bool] | None:
 
     Themes print the label as pieces of their own (``<span>Prev</span><span>Previous</span>
     <span>Title</span><span>Next</span>``), or as the start of one text (``« Previous: Title``).
+    An arrow alone is a direction only before the title: "More news »" is not a next link.
     """
     pieces = list(anchor.pieces)
-    worded = False
-    while pieces and labels.whole.match(pieces[0]):
-        pieces.pop(0)
-        worded = True
-    while pieces and labels.whole.match(pieces[-1]):
-        pieces.pop()
-        worded = True
-    if worded:
-        return _clean(" ".join(pieces)), True
-    match = labels.inside.match(anchor.text)
+    worded = arrowed = False
+    for index in (0, -1):
+        while pieces:
+            if labels.whole.match(pieces[index]):
+                worded = True
+            elif labels.arrow_before.match(pieces[index]):
+                arrowed = arrowed or index == 0
+            else:
+                break
+            pieces.pop(index)
+    if worded or arrowed:
+        return _clean(" ".join(pieces)), worded
+    text = " ".join(anchor.pieces)
+    match = labels.inside.match(text)
     if match is None:
         return None
-    return _clean(anchor.text[match.end() :]), bool(LETTER_RE.search(match.group()))
+    return _clean(text[match.end() :]), bool(LETTER_RE.search(match.group()))
 
 
 def _lone_arrow(anchor: Anchor, labels: _Labels) -> bool:
