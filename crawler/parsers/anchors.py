@@ -25,6 +25,7 @@ NOISE_NAME_RE = re.compile(r"carousel|slider|slick|swiper|slideshow|gallery|ligh
 BREADCRUMB_NAME_RE = re.compile(r"crumb", re.I)
 SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript"})
 CHROME_TAGS = frozenset({"header", "nav", "footer"})
+SECTIONING_TAGS = frozenset({"article", "main"})
 INLINE_WRAPPERS = frozenset({"span", "strong", "b", "em", "font", "i"})
 MAX_WORDED_TEXT = 80
 SECOND_LEVEL_LABELS = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne"})
@@ -44,7 +45,7 @@ class Anchor:
     """Inside a carousel, slideshow, gallery or comment area."""
     breadcrumb: bool
     chrome: bool
-    """Inside ``<header>``, ``<nav>`` or ``<footer>``."""
+    """Inside the site's ``<header>``, ``<nav>`` or ``<footer>`` (not an article's own)."""
 
     @functools.cached_property
     def url(self) -> str:
@@ -116,9 +117,11 @@ def scan_page(
                 if pattern.search(label):
                     named[key].append(element)
         if "aria-label" in attributes and "breadcrumb" in attributes["aria-label"].lower():
-            context = _Context(context.noise, True, context.chrome)
-        if element.tag in CHROME_TAGS and not context.chrome:
-            context = _Context(context.noise, context.breadcrumb, True)
+            context = _Context(context.noise, True, context.chrome, context.sectioned)
+        if element.tag in CHROME_TAGS and not context.chrome and not context.sectioned:
+            context = _Context(context.noise, context.breadcrumb, True, False)
+        elif element.tag in SECTIONING_TAGS and not context.sectioned:
+            context = _Context(context.noise, context.breadcrumb, context.chrome, True)
         text = element.text
         if text and len(text) <= MAX_WORDED_TEXT and words.search(text):
             worded.append(element)
@@ -134,6 +137,8 @@ class _Context:
     noise: bool = False
     breadcrumb: bool = False
     chrome: bool = False
+    sectioned: bool = False
+    """Inside ``<article>`` or ``<main>``, where a ``<footer>`` is the article's own."""
 
     def entering(self, label: str, element: lxml.html.HtmlElement) -> _Context:
         """The context inside ``element``. A noise-named element holding the page's headline
@@ -142,7 +147,7 @@ class _Context:
         breadcrumb = self.breadcrumb or bool(BREADCRUMB_NAME_RE.search(label))
         if noise == self.noise and breadcrumb == self.breadcrumb:
             return self
-        return _Context(noise, breadcrumb, self.chrome)
+        return _Context(noise, breadcrumb, self.chrome, self.sectioned)
 
 
 def _add_anchor(
@@ -184,6 +189,18 @@ def is_section_of(url: str, page_url: str) -> bool:
         return not target.query
     page_path = page.path.rstrip("/")
     return (path == page_path and target.query == page.query) or page_path.startswith(path + "/")
+
+
+def is_below(url: str, page_url: str) -> bool:
+    """The target sits under the page's own path (``/nutrition/`` → ``/nutrition/yoghurt``):
+    a hub page's sub-page, which the hub lists as navigation, not as a related article."""
+    target, page = urlsplit(url), urlsplit(page_url)
+    page_path = page.path.rstrip("/")
+    return (
+        target.hostname == page.hostname
+        and bool(page_path)
+        and target.path.startswith(page_path + "/")
+    )
 
 
 def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from crawler.parsers.anchors import Anchor, is_section_of, site, text_before, url_key
+from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, text_before, url_key
 from crawler.parsers.document import Document
 from crawler.parsers.records import Link
 
@@ -60,14 +60,14 @@ GENERIC_LINK_RE = re.compile(
 )
 NAVIGATION_PATH_RE = re.compile(
     r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
-    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider))(?:/|$)",
+    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider))(?:[/?#]|$)",
     re.I,
 )
 """Tag, channel, author and directory pages sit beside articles in related blocks."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
-MIN_TITLE_CJK = 5
+MIN_TITLE_CJK = 6
 """An article title has words enough; "Wellness", "Mental Health" or "时政新闻" is a channel."""
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_CHARS = 60
@@ -78,6 +78,7 @@ MIN_TEASER_RUN = 3
 MAX_TEASER_CHARS = 300
 TEASER_LINK_SHARE = 0.8
 """A teaser item is its link: the cut title is nearly all of the item's text."""
+SIDEBAR_NAME_RE = re.compile(r"side|rail|widget|aside", re.I)
 BLOCK_TAGS = frozenset({"li", "p", "div", "dd", "dt", "td", "article", "section"})
 CONTAINER_TAGS = frozenset({"div", "section", "aside", "ul", "ol"})
 
@@ -115,6 +116,8 @@ def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
     if anchor.chrome or site(anchor.url) != own_site or NAVIGATION_PATH_RE.search(anchor.url):
         return False
     if GENERIC_LINK_RE.match(anchor.text) or is_section_of(anchor.url, page_url):
+        return False
+    if is_below(anchor.url, page_url):
         return False
     return _title_like(anchor.text)
 
@@ -207,10 +210,21 @@ def _teaser_runs(anchors: list[Anchor]) -> set[lxml.html.HtmlElement]:
             by_container.setdefault(container, []).append(anchor.element)
     return {
         element
-        for elements in by_container.values()
-        if len(elements) >= MIN_TEASER_RUN
+        for container, elements in by_container.items()
+        if len(elements) >= MIN_TEASER_RUN and not _sidebar(container)
         for element in elements
     }
+
+
+def _sidebar(container: lxml.html.HtmlElement) -> bool:
+    """Teaser columns of the sidebar or under a "most read" caption belong to the site."""
+    if _popular_caption(container):
+        return True
+    for element in (container, *container.iterancestors()):
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.tag == "aside" or SIDEBAR_NAME_RE.search(names):
+            return True
+    return False
 
 
 def _teaser_item(anchor: Anchor) -> lxml.html.HtmlElement | None:

@@ -150,7 +150,11 @@ class _Page:
 
 
 def sibling_links(doc: Document) -> Siblings:
-    """The page's previous/next article and its related-article teasers."""
+    """The page's previous/next article and its related-article teasers.
+
+    Carousel and comment controls are no siblings, but a carousel of related posts is still
+    related, so only the sibling finder leaves noise anchors out.
+    """
     base = _base_url(doc)
     article = is_article_page(doc)
     scan = scan_page(
@@ -168,7 +172,7 @@ def sibling_links(doc: Document) -> Siblings:
     if article:
         previous = previous or _rel_link(doc, base, PREVIOUS.rels)
         following = following or _rel_link(doc, base, NEXT.rels)
-    related = related_links(doc, anchors, scan.named[RELATED], scan.worded, base)
+    related = related_links(doc, scan.anchors, scan.named[RELATED], scan.worded, base)
     return Siblings(previous=previous, next=following, related=related)
 
 
