@@ -79,6 +79,9 @@ MAX_TEASER_CHARS = 300
 TEASER_LINK_SHARE = 0.8
 """A teaser item is its link: the cut title is nearly all of the item's text."""
 SIDEBAR_NAME_RE = re.compile(r"side|rail|widget|aside", re.I)
+AD_WIDGET_RE = re.compile(
+    r"taboola|outbrain|(?:^|\s)trc_|(?:^|\s)ob-widget|zergnet|revcontent", re.I
+)
 BLOCK_TAGS = frozenset({"li", "p", "div", "dd", "dt", "td", "article", "section"})
 CONTAINER_TAGS = frozenset({"div", "section", "aside", "ul", "ol"})
 
@@ -96,17 +99,18 @@ def related_links(
     (elements whose own text has one of :data:`HEADING_WORDS`) come from one scan of the page
     (:func:`crawler.parsers.anchors.scan_page`).
     """
+    own_site = site(doc.url)
+    wanted = {anchor.element for anchor in anchors if _article_link(anchor, own_site, doc.url)}
     chosen: set[lxml.html.HtmlElement] = set()
-    for block in (*_headed_blocks(worded), *_named_blocks(named)):
+    for block in (*_headed_blocks(worded, set(named), wanted), *_named_blocks(named)):
         chosen.update(block)
     chosen.update(_teaser_runs(anchors))
     chosen.update(anchor.element for anchor in anchors if _inline_labelled(anchor))
-    own_site = site(doc.url)
     excluded = {url_key(url) for url in (doc.url, base, *_canonical_hrefs(doc, base))}
     links = (
         Link(url=anchor.url, text=anchor.text, title=anchor.title)
         for anchor in anchors
-        if anchor.element in chosen and _article_link(anchor, own_site, doc.url)
+        if anchor.element in chosen and anchor.element in wanted
     )
     return _dedupe(links, excluded)
 
@@ -130,17 +134,31 @@ def _title_like(text: str) -> bool:
 
 def _headed_blocks(
     worded: list[lxml.html.HtmlElement],
+    named: set[lxml.html.HtmlElement],
+    wanted: set[lxml.html.HtmlElement],
 ) -> Iterator[list[lxml.html.HtmlElement]]:
     """Links following a "Related" / "相关文章" style heading, up to the next heading."""
     for element in worded:
         text = _short_text(element, MAX_HEADING_CHARS)
         if text and RELATED_HEADING_RE.match(text):
-            yield _links_after(element)
+            yield _links_after(element, named, wanted)
 
 
-def _links_after(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _links_after(
+    heading: lxml.html.HtmlElement,
+    named: set[lxml.html.HtmlElement],
+    wanted: set[lxml.html.HtmlElement],
+) -> list[lxml.html.HtmlElement]:
+    """The links a heading introduces: those after it among its siblings, or its wrapper's.
+
+    Climbing stops at a container named for related links: when that block is empty (its
+    list is loaded by script) the neighbouring block's links are not its. Links that are no
+    article (a tag or two beside the heading) do not end the search.
+    """
     start = heading
-    for _ in range(HEADING_LEVELS):
+    for level in range(HEADING_LEVELS):
+        if level and start in named:
+            break
         links: list[lxml.html.HtmlElement] = []
         for sibling in start.itersiblings():
             if not isinstance(sibling.tag, str):
@@ -148,7 +166,7 @@ def _links_after(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             if sibling.tag in HEADING_TAGS or _is_heading_like(sibling):
                 break
             links.extend(sibling.iter("a"))
-        if links:
+        if any(link in wanted for link in links):
             return links
         parent = start.getparent()
         if parent is None:
@@ -175,6 +193,7 @@ def _named_blocks(named: list[lxml.html.HtmlElement]) -> Iterator[list[lxml.html
             element.tag in CONTAINER_TAGS
             and element.find(".//h1") is None
             and not _popular_caption(element)
+            and not _ad_widget(element)
         ):
             yield list(element.iter("a"))
 
@@ -218,13 +237,25 @@ def _teaser_runs(anchors: list[Anchor]) -> set[lxml.html.HtmlElement]:
 
 def _sidebar(container: lxml.html.HtmlElement) -> bool:
     """Teaser columns of the sidebar or under a "most read" caption belong to the site."""
-    if _popular_caption(container):
+    parent = container.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    if any(
+        _popular_caption(block) for block in (container, parent, grandparent) if block is not None
+    ):
         return True
     for element in (container, *container.iterancestors()):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if element.tag == "aside" or SIDEBAR_NAME_RE.search(names):
+        if element.tag == "aside" or SIDEBAR_NAME_RE.search(names) or AD_WIDGET_RE.search(names):
             return True
     return False
+
+
+def _ad_widget(block: lxml.html.HtmlElement) -> bool:
+    """Recommendation widgets of ad networks: their picks are bought or site-wide."""
+    return any(
+        AD_WIDGET_RE.search(f"{element.get('class', '')} {element.get('id', '')}")
+        for element in (block, *block.iterancestors())
+    )
 
 
 def _teaser_item(anchor: Anchor) -> lxml.html.HtmlElement | None:
