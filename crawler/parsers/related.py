@@ -44,10 +44,10 @@ POPULAR_HEADING_RE = re.compile(
     re.I,
 )
 RELATED_NAME_RE = re.compile(
-    r"(?:^|[\s_-])(?:related|relevant|recommend(?:ed|s|ations?)?|read[\s_-]?next|"
-    r"more[\s_-]?stories)(?:$|[\s_-])",
+    r"(?:^|[\s_-])(?:related|relevant|recommend|read[\s_-]?next|more[\s_-]?stories)",
     re.I,
 )
+"""Names starting with the word, in any style: ``related-posts``, ``relatedNewsWrap``."""
 INLINE_LABEL_RE = re.compile(
     r"^\W*(?:related(?:\s+(?:article|story|reading|coverage))?|read\s+(?:more|also|next)|"
     r"also\s+read|see\s+also|相关阅读|延伸阅读|推荐阅读|相关链接|相关文章)\s*[:：]\s*$",
