@@ -145,10 +145,16 @@ class _Lines:
         self.lines.append([])
 
 
-def content_blocks(root: lxml.html.HtmlElement) -> list[Block]:
-    """The blocks of ``root`` in document order, boilerplate left out."""
+def content_blocks(root: lxml.html.HtmlElement, body_chars: int | None = None) -> list[Block]:
+    """The blocks of ``root`` in document order, boilerplate left out.
+
+    ``body_chars`` is the size of the article's text when ``root`` is a wider region around
+    it: a widget-named wrapper is boilerplate only when it holds less than half the article,
+    not half the region.
+    """
     blocks: list[Block] = []
-    _walk(root, blocks, len(collapse(root.text_content())), _block_holders(root))
+    size = len(collapse(root.text_content())) if body_chars is None else body_chars
+    _walk(root, blocks, size, _block_holders(root))
     return blocks
 
 
@@ -273,7 +279,10 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def _boilerplate_named(element: lxml.html.HtmlElement) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+    """Class or id names a sidebar, menu or widget. A heading's id is an anchor made from its
+    own words ("h-4-times-for-social-media"), so only its class counts."""
+    identifier = "" if element.tag in HEADING_RANKS else element.get("id", "")
+    names = f"{element.get('class', '')} {identifier}"
     if MOST_READ_RE.search(names):
         return True
     return any(token.lower() in BOILERPLATE_TOKENS for token in TOKEN_SPLIT_RE.split(names))

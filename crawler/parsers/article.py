@@ -12,11 +12,11 @@ import lxml.etree
 import lxml.html
 
 from crawler.parsers.advice import advice_lists, bullet_lists
-from crawler.parsers.content import ContentProfile, main_content
+from crawler.parsers.content import ContentProfile, MainContent, main_content
 from crawler.parsers.document import load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.metadata import extract_metadata
-from crawler.parsers.records import Article
+from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
 PARSER_VERSION = "1"
@@ -73,7 +73,7 @@ def parse_article(
         articleBody=content.text,
         inLanguage=meta.inLanguage,
         encoding=doc.encoding,
-        advice=advice_lists(content.node),
+        advice=_advice(content),
         bullets=bullet_lists(content.node),
         previous=siblings.previous,
         next=siblings.next,
@@ -88,6 +88,13 @@ def parse_article(
         lastReviewed=meta.lastReviewed,
         canonicalDeclared=meta.canonicalUrl is not None,
     )
+
+
+def _advice(content: MainContent) -> tuple[AdviceItem, ...]:
+    """Numbered lists of the article's region in the page, not only of its cleaned body."""
+    if content.region is None:
+        return advice_lists(content.node)
+    return advice_lists(content.region, len(content.text))
 
 
 def _check_not_listing(node: lxml.html.HtmlElement, url: str) -> None:

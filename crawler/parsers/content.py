@@ -101,15 +101,21 @@ class MainContent:
     """Body text, one paragraph per line, without the headline."""
     link_density: float
     """Share of the text's characters inside links; listings score high."""
+    region: lxml.html.HtmlElement | None = None
+    """The chosen container in ``doc.tree`` itself, before cleaning (generic walk only): part
+    parsers that need blocks the body text leaves out (numbered items whose titles are links)
+    read it, with their own boilerplate rules."""
 
 
 def main_content(doc: Document, profile: ContentProfile | None = None) -> MainContent:
     """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched."""
     node = _profiled_node(doc, profile) if profile is not None else None
+    region = None
     if node is None:
-        node = _generic_node(doc.tree)
+        region, node = _generic_node(doc.tree)
     text, link_chars = serialize(node)
-    return MainContent(node=node, text=text, link_density=link_chars / len(text) if text else 0.0)
+    density = link_chars / len(text) if text else 0.0
+    return MainContent(node=node, text=text, link_density=density, region=region)
 
 
 def serialize(node: lxml.html.HtmlElement) -> tuple[str, int]:
@@ -175,16 +181,19 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
     return link_chars
 
 
-def _generic_node(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _generic_node(
+    tree: lxml.html.HtmlElement,
+) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement]:
+    """The chosen container and its cleaned copy."""
     body = tree.find("body")
     root = body if body is not None else tree
     walk = _Walk(root)
     _, prose = walk.visit(root, [0, 0, ""], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
-        return _clean_copy(container, walk.rejected)
+        return container, _clean_copy(container, walk.rejected)
     doomed = walk.rejected | walk.link_blocks | walk.cards | _teaser_group(container, walk.teasers)
-    return _clean_copy(container, doomed)
+    return container, _clean_copy(container, doomed)
 
 
 def _is_card(element: lxml.html.HtmlElement) -> bool:
