@@ -44,7 +44,7 @@ LINK_ITEM_RATIO = 0.5
 """An item whose text is at least this share of link text is a link, not advice."""
 REFERENCE_HEADING_RE = re.compile(
     r"^\W*(?:references?|sources?|bibliography|citations?|footnotes?|notes|works cited|"
-    r"further reading|参考文献|参考资料|资料来源|文献来源|引用)\W*$",
+    r"further reading|参考文献|参考资料|资料来源|文献来源|引用|注释|注解|译注)\W*$",
     re.I,
 )
 CITATION_RE = re.compile(
@@ -90,7 +90,7 @@ def advice_lists(
         if block.element is not None:
             if not _is_reference_or_contents(block.element, heading):
                 candidates.extend(_ol_candidates(block.element, index))
-        else:
+        elif not REFERENCE_HEADING_RE.match(heading):
             inline = _inline_runs(block, index)
             runs.extend(inline)
             candidate = None if inline else _block_candidate(block, index)
@@ -305,14 +305,16 @@ def _extends(previous: _Candidate, candidate: _Candidate) -> bool:
 
 
 def _is_advice(run: list[_Candidate], blocks: list[Block]) -> bool:
-    """Enough items, most of them not links. A numbered heading followed by its own
-    paragraphs is an item even when its words link somewhere (a product review's names);
-    a column of linked titles is a "most read" list."""
+    """Enough items, most of them neither links nor citations. A numbered heading followed
+    by its own paragraphs is an item even when its words link somewhere (a product review's
+    names); a column of linked titles is a "most read" list, and numbered paragraphs of
+    authors, years and journals are a references section however they are marked up."""
     linked = sum(
         candidate.link_ratio >= LINK_ITEM_RATIO and not _explained(candidate, blocks)
         for candidate in run
     )
-    return len(run) >= MIN_ITEMS and linked * 2 <= len(run)
+    cited = sum(bool(CITATION_RE.search(candidate.text)) for candidate in run)
+    return len(run) >= MIN_ITEMS and linked * 2 <= len(run) and cited * 2 < len(run)
 
 
 def _explained(candidate: _Candidate, blocks: list[Block]) -> bool:
