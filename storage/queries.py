@@ -299,6 +299,56 @@ def links_of(session: Session, version_id: int) -> list[m.Link]:
     )
 
 
+def current_version(session: Session, article: m.Article) -> m.ArticleVersion | None:
+    return session.scalar(
+        select(m.ArticleVersion).where(
+            m.ArticleVersion.article_id == article.id,
+            m.ArticleVersion.version == article.current_version,
+        )
+    )
+
+
+def sibling_chain(session: Session, article: m.Article, limit: int = 500) -> list[m.Article]:
+    """The series the article belongs to, in order: its ``prev`` links followed back to the
+    first archived article, then its ``next`` links forward. The walk stops at a link to a page
+    not in the archive, at a loop, or after ``limit`` articles."""
+    earlier = _walk_siblings(session, article, "prev", limit)
+    later = _walk_siblings(session, article, "next", limit)
+    seen = {article.id}
+    chain = [article]
+    for found in later:
+        if found.id in seen:
+            break
+        seen.add(found.id)
+        chain.append(found)
+    for found in earlier:
+        if found.id in seen:
+            break
+        seen.add(found.id)
+        chain.insert(0, found)
+    return chain
+
+
+def _walk_siblings(session: Session, start: m.Article, kind: str, limit: int) -> list[m.Article]:
+    walked: list[m.Article] = []
+    seen = {start.id}
+    current = start
+    while len(walked) < limit:
+        version = current_version(session, current)
+        if version is None:
+            break
+        link = session.scalar(
+            select(m.Link).where(m.Link.version_id == version.id, m.Link.kind == kind).limit(1)
+        )
+        neighbour = article_by_url(session, link.url) if link is not None else None
+        if neighbour is None or neighbour.id in seen:
+            break
+        seen.add(neighbour.id)
+        walked.append(neighbour)
+        current = neighbour
+    return walked
+
+
 def clusters(session: Session) -> dict[int, list[tuple[str, bool]]]:
     """Cluster id -> members (canonical URL, is the cluster's canonical member)."""
     rows = session.execute(

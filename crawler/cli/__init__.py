@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "demo-site": "crawler.cli.crawling:demo_site",
     "peek": "crawler.cli.reading:peek",
     "search": "crawler.cli.reading:search",
+    "show": "crawler.cli.reading:show",
     "diff": "crawler.cli.reading:diff",
     "clusters": "crawler.cli.reading:clusters",
     "export": "crawler.cli.exporting:export",

@@ -1,4 +1,4 @@
-"""Read-only subcommands: ``peek``, ``search``, ``diff`` and ``clusters``.
+"""Read-only subcommands: ``peek``, ``search``, ``show``, ``diff`` and ``clusters``.
 
 They open the archive read-only, so analysts never block a running crawl.
 """
@@ -13,6 +13,8 @@ from crawler.cli.common import clear_errors, db_option, fit, readonly_session
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from storage.models import Link
 
 
 @click.command()
@@ -41,6 +43,52 @@ def search(words: tuple[str, ...], db: str, limit: int) -> None:
     with clear_errors(), readonly_session(db) as session:
         for row in queries.search(session, " ".join(words), limit):
             click.echo(f"{row['url']}\t{row['headline']}")
+
+
+@click.command()
+@click.argument("url")
+@db_option
+def show(url: str, db: str) -> None:
+    """Show an archived article's neighbours: previous, next, related, and its whole series.
+
+    The series is the chain of previous/next links walked through the archive, in order, so a
+    multi-part article or a column is read back as the site ordered it.
+
+    Example: healtharchive show https://health.example.com/a.html
+    """
+    from storage import queries
+
+    with clear_errors(), readonly_session(db) as session:
+        article = queries.article_by_url(session, url)
+        if article is None:
+            raise ValueError(f"no archived article at {url}")
+        version = queries.current_version(session, article)
+        if version is None:
+            raise ValueError(f"{url} has no current version")
+        lines = [version.headline, f"{article.canonical_url} (version {version.version})"]
+        links = queries.links_of(session, version.id)
+        for kind, label in (("prev", "previous"), ("next", "next")):
+            found = [link for link in links if link.kind == kind]
+            lines.append(f"{label}: " + (_described(session, found[0]) if found else "-"))
+        related = [link for link in links if link.kind == "related"]
+        lines.append(f"related ({len(related)}):")
+        lines.extend(f"  {_described(session, link)}" for link in related)
+        chain = queries.sibling_chain(session, article)
+        lines.append(f"series ({len(chain)} archived, in order):")
+        for number, member in enumerate(chain, 1):
+            current = queries.current_version(session, member)
+            mark = "*" if member.id == article.id else " "
+            headline = current.headline if current else ""
+            lines.append(f"{mark} {number:>3}. {fit(headline, 50)} {member.canonical_url}")
+    click.echo("\n".join(lines))
+
+
+def _described(session: Session, link: Link) -> str:
+    from storage import queries
+
+    archived = queries.article_by_url(session, link.url) is not None
+    text = link.text or link.title or "(no title)"
+    return f"{text}  {link.url}" + ("" if archived else "  [not archived]")
 
 
 @click.command()
