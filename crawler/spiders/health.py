@@ -1,7 +1,9 @@
 """The health-site spider: glue between responses, the pure parser and the items.
 
-It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
-(listings, pagination, previous/next and related articles). It records a :class:`FetchItem` for
+It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; see
+:mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
+(listings, pagination, previous/next and related articles), narrowed by the profile's URL
+patterns when it has any. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -30,9 +33,9 @@ from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG
-from crawler.parsers import NotAnArticle, NotHtml, ParseError, parse_article
+from crawler.parsers import Article, NotAnArticle, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
-from crawler.profiles import load_profiles, profile_for
+from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
 from crawler.refusals import Refused, record_refusal
 from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
@@ -53,8 +56,8 @@ FAILURE_REASONS = {
     "DNSLookupError": "dns_error",
     "CancelledError": "too_large",
     "RedirectLoop": "redirect_loop",
-    "ResponseDataLossError": "dataloss",
     "IgnoreRequest": "ignored",
+    "ResponseDataLossError": "dataloss",
 }
 
 
@@ -75,15 +78,26 @@ class HealthSpider(Spider):
         start_urls: str | list[str] | None = None,
         revisit_urls: str | list[str] | None = None,
         sitemap: str | bool = True,
+        profile: str | SiteProfile | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.start_urls = split_urls(start_urls)
-        if not self.start_urls:
-            raise ValueError("give at least one start URL: -a start_urls=https://site/")
+        self.site = load_site_profile(profile) if isinstance(profile, str) else profile
+        site_urls = self.site.start_urls if self.site else []
+        self.start_urls = list(dict.fromkeys([*site_urls, *split_urls(start_urls)]))
+        if not self.start_urls and not _contracts_only(type(self)):
+            raise ValueError(
+                "give at least one start URL: -a start_urls=https://site/ or -a profile=site.toml"
+            )
         self.revisit_urls = split_urls(revisit_urls)
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        self.sitemaps = self.site.sitemaps if self.site else []
+        self.allowed_domains = (
+            self.site.domains()
+            if self.site
+            else sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        )
+        self.url_rules = self.site.url_rules() if self.site else UrlRules()
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
         self.links_per_page_max = 0
@@ -93,12 +107,18 @@ class HealthSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
         spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
+        if spider.site:
+            spider.profiles.update(spider.site.content_profiles())
+            crawler.settings.update(spider.site.politeness.settings(), priority="spider")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse_page, errback=self.on_error)
-        if self.use_sitemap:
+        if self.use_sitemap and self.sitemaps:
+            for url in self.sitemaps:
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        elif self.use_sitemap:
             for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
                 yield Request(
                     robots,
@@ -110,7 +130,12 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
+        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
+
+        @demo_page /robots.txt
+        @returns requests 1 1
+        @returns items 0 0
+        """
         listed = []
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
@@ -120,8 +145,19 @@ class HealthSpider(Spider):
     def record_fetch(self, fetch: FetchItem) -> None:
         record_fetch(self.crawler, fetch)
 
+    def fetch_item(self, response: Response) -> FetchItem:
+        """The fetch record of ``response``; a spider replaying stored responses overrides it."""
+        return fetch_item(response)
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        self.record_fetch(fetch_item(response))
+        """Every in-scope page a sitemap (or sitemap index) lists.
+
+        @demo_page /sitemap.xml
+        @records_fetch
+        @returns requests 200
+        @returns items 0 0
+        """
+        self.record_fetch(self.fetch_item(response))
         if response.status != 200:
             return
         body = response.body
@@ -138,20 +174,36 @@ class HealthSpider(Spider):
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
+            if callback == self.parse_page and not self.follows(entry["loc"]):
+                continue
             request = self.follow(response, entry["loc"], callback)
             if request is not None:
                 yield request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
+        """An article page: its fetch on record, one article item, its in-site links followed.
+
+        @demo_page /health/a-001.html
+        @records_fetch
+        @returns items 1 1
+        @returns requests 3
+        @article headline articleBody advice inLanguage next
+        """
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
-        fetch = fetch_item(response)
+        fetch = self.fetch_item(response)
         recorded = ARCHIVED_FLAG in response.flags
         if response.status != 200:
             fetch.error = f"http_{response.status}"
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{fetch.error}")
             self.record_fetch(fetch)
+            return
+        if not self.url_rules.is_article(response.url):
+            if not recorded:
+                self.record_fetch(fetch)
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article_url")
+            yield from self.follow_links(response)
             return
         try:
             article = parse_article(
@@ -170,19 +222,21 @@ class HealthSpider(Spider):
                 self.logger.info("not an HTML page: %s", exc)
                 return
         else:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            if article.decision.reason == "empty_body" and not article.decision.is_article:
+                fetch.error = "empty_body"
             if not recorded:
                 self.record_fetch(fetch)
-            yield ArticleItem(fetch_key=fetch.key, article=article)
-        if isinstance(response, TextResponse):
-            yield from self.follow_links(response)
+            yield from self._archive_if_article(fetch, article)
+        yield from self.follow_links(response)
 
-    def follow_links(self, response: TextResponse) -> Iterator[Request]:
+    def follow_links(self, response: Response) -> Iterator[Request]:
         """At most ``LINKS_PER_PAGE_MAX`` links of a page, so no page can flood the crawl.
 
         Off-site and non-http links are requested too: the scope middleware refuses them and
-        puts each distinct one on record.
+        puts each distinct one on record. A profile's URL patterns narrow what is followed.
         """
+        if not isinstance(response, TextResponse):
+            return
         links = self.link_extractor.extract_links(response)
         cap = self.links_per_page_max
         if cap and len(links) > cap:
@@ -193,6 +247,8 @@ class HealthSpider(Spider):
             record_refusal(self.crawler, response.url, response.url, "link_cap")
             links = links[:cap]
         for link in links:
+            if not self.follows(link.url):
+                continue
             request = self.follow(response, link.url, self.parse_page)
             if request is not None:
                 yield request
@@ -206,6 +262,23 @@ class HealthSpider(Spider):
         except ValueError:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
             return None
+
+    def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
+        """Archive the page as an article only when the parser judged it one; count why not."""
+        decision = article.decision
+        stats = self.crawler.stats
+        if decision.is_article:
+            stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            yield ArticleItem(fetch_key=fetch.key, article=article)
+        elif decision.reason == "empty_body":
+            stats.inc_value(f"{PARSE_OUTCOMES}/empty_body")
+        else:
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article/{decision.reason}")
+
+    def follows(self, url: str) -> bool:
+        """The profile's article and listing patterns, when it has any."""
+        return self.url_rules.follows(url)
 
     def on_error(self, failure: Failure) -> None:
         """Put a failed request on record; refusals are already there (:mod:`crawler.refusals`)."""
@@ -225,6 +298,11 @@ class HealthSpider(Spider):
                 fetched_at=datetime.now(timezone.utc),
             )
         )
+
+
+def _contracts_only(spidercls: type[Spider]) -> bool:
+    """``scrapy check`` replaces ``start()`` with its contracts' requests: no start URL needed."""
+    return getattr(spidercls.start, "__module__", "") == "scrapy.commands.check"
 
 
 def failure_reason(failure: Failure) -> str:
@@ -254,7 +332,15 @@ def is_sitemap(response: Response) -> bool:
 
 
 def fetch_item(response: Response) -> FetchItem:
-    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    """The fetch record of a response, with what a faithful WARC record of it needs.
+
+    Scrapy keeps neither the status line's reason phrase (the standard one for the status is
+    stored) nor the header names' case (they arrive Title-Cased); header order and repeated
+    headers are kept. The body is the decoded one, so a decoded response's ``Content-Encoding``
+    is already gone from its headers.
+    """
+    request = response.request
+    redirects = request.meta.get("redirect_urls") if request else None
     headers = response.headers
     return FetchItem(
         key=uuid.uuid4().hex,
@@ -266,7 +352,27 @@ def fetch_item(response: Response) -> FetchItem:
         content_type=_header(headers, b"Content-Type"),
         etag=_header(headers, b"ETag"),
         last_modified=_header(headers, b"Last-Modified"),
+        protocol=response.protocol or "HTTP/1.1",
+        reason=_reason(response.status),
+        headers=header_pairs(headers),
+        request_method=request.method if request else None,
+        request_headers=header_pairs(request.headers) if request else None,
     )
+
+
+def header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    )
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def text_headers(response: Response) -> dict[str, str]:
