@@ -14,8 +14,9 @@ from crawler.demo.page import ORIGIN_PLACEHOLDER, Page
 
 PREFIX = "/hostile"
 HTML = (("Content-Type", "text/html; charset=utf-8"),)
-STALL_SECONDS = 35.0
-"""Longer than the default ``DOWNLOAD_TIMEOUT`` (30 s)."""
+STALL_SECONDS = 120.0
+"""Far longer than the default ``DOWNLOAD_TIMEOUT`` (30 s): the answer never races the timeout,
+even when the crawler is slowed down."""
 OVERSIZED_BYTES = 17 * 1024 * 1024
 """Larger than the default ``DOWNLOAD_MAXSIZE`` (16 MiB)."""
 BOMB_BYTES = 64 * 1024 * 1024
