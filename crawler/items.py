@@ -24,6 +24,8 @@ class FetchItem:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    blob_sha256: str | None = None
+    """For a 304 (no body): the stored body it confirmed, from the fetch it revalidated."""
 
 
 @dataclass

@@ -35,6 +35,7 @@ LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
+    "crawler.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
@@ -49,6 +50,11 @@ ARCHIVE_URL = "sqlite:///archive.db"
 ARCHIVE_BATCH_SIZE = 200
 ARCHIVE_COMMIT_INTERVAL = 5.0
 ARCHIVE_FLUSH_RETRIES = 3
+
+RECRAWL_CONDITIONAL = True
+RECRAWL_SITEMAP_LASTMOD = True
+RECRAWL_FULL = False
+"""``crawl --full``: no conditional requests, no sitemap skips; every page downloaded again."""
 
 VALIDATE_MIN_BODY_CHARS = 80
 VALIDATE_MAX_BODY_CHARS = 2_000_000

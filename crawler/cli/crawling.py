@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 @click.option("--no-sitemap", is_flag=True, help="Do not read /sitemap.xml.")
 @click.option("--no-revisit", is_flag=True, help="Do not re-fetch articles already in the archive.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Download every page again: no conditional requests, no sitemap lastmod skips.",
+)
+@click.option(
     "--resume", is_flag=True, help="Continue the last interrupted crawl of these start URLs."
 )
 @click.option("--redis", "redis_url", help="Share the queue with other workers via Redis.")
@@ -32,6 +37,7 @@ def crawl(
     max_pages: int,
     no_sitemap: bool,
     no_revisit: bool,
+    full: bool,
     resume: bool,
     redis_url: str | None,
     log_file: str | None,
@@ -49,6 +55,7 @@ def crawl(
             settings={"LOG_LEVEL": log_level}
             | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
             | ({"LOG_FILE": log_file} if log_file else {})
+            | ({"RECRAWL_FULL": True} if full else {})
             | _parse_overrides(overrides),
             sitemap=not no_sitemap,
             revisit=not no_revisit,

@@ -10,7 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from itertools import pairwise
 
 from crawler.demo import banks_en, banks_zh
@@ -339,14 +340,15 @@ def _assemble(
     ctx = _context(plans, every, private, related, most_read, roles, originals)
     pages: dict[str, Page] = {}
     for plan in (*plans, *reprints, *private):
-        pages[plan.path] = render_article(plan, ctx)
+        pages[plan.path] = _dated(render_article(plan, ctx), plan)
     slow_path = originals[roles.slow].path
     pages[slow_path] = replace(pages[slow_path], delay=SLOW_DELAY)
     duplicates = _duplicates(roles, originals)
     current = {plan.path: plan for plan in plans}
     for duplicate, original in duplicates.items():
         is_print = duplicate.startswith("/print/")
-        pages[duplicate] = render_print(current[original]) if is_print else pages[original]
+        printed = _dated(render_print(current[original]), current[original])
+        pages[duplicate] = printed if is_print else pages[original]
     not_found = render_not_found()
     pages.update(_broken_pages(seed, render_article(truncated, ctx), not_found))
     listings = _listing_pages(plans, ctx)
@@ -359,6 +361,12 @@ def _assemble(
     truth = _truth(edition, plans, reprints, ctx, roles, originals, added, duplicates)
     truth["listings"] = ["/", *listings]
     return DemoSite(pages=pages, truth=truth, not_found=not_found)
+
+
+def _dated(page: Page, plan: ArticlePlan) -> Page:
+    """An article page with its ``Last-Modified`` header: when it was last edited."""
+    stamp = (plan.modified or plan.published).replace(tzinfo=timezone.utc)
+    return replace(page, headers=(*page.headers, ("Last-Modified", format_datetime(stamp, True))))
 
 
 def _context(

@@ -1,10 +1,15 @@
 """The health-site spider: glue between responses, the pure parser and the items.
 
 It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
-(listings, pagination, previous/next and related articles). It records a :class:`FetchItem` for
-every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
-yields an :class:`ArticleItem` for every article: items are what feed exports write.
-Extraction logic lives in :mod:`crawler.parsers`, never here.
+(listings, pagination, previous/next and related articles), and once that runs dry revisits the
+archived articles nothing linked to (``revisit_urls``): by then the sitemap's ``<lastmod>`` dates
+have spared the unchanged ones. A page the site answers 304 (see :mod:`crawler.conditional`) is
+recorded as unchanged and its stored copy's links are followed; it is not parsed again.
+
+It records a :class:`FetchItem` for every response or failure with
+:func:`crawler.signals.record_fetch` rather than yielding it, and yields an
+:class:`ArticleItem` for every article: items are what feed exports write. Extraction logic
+lives in :mod:`crawler.parsers`, never here.
 """
 
 from __future__ import annotations
@@ -16,15 +21,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XMLSyntaxError
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.conditional import LASTMOD_META, NOT_MODIFIED_FLAG, VALIDATORS_META
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
 from crawler.parsers import NotHtml, ParseError, parse_article
@@ -36,7 +42,7 @@ from crawler.urls import strip_tracking
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
 GZIP_MAGIC = b"\x1f\x8b"
-HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
     "DownloadTimeoutError": "timeout",
@@ -85,6 +91,7 @@ class HealthSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        crawler.signals.connect(spider.revisit_when_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -98,8 +105,16 @@ class HealthSpider(Spider):
                     errback=self.on_error,
                     meta={"dont_obey_robotstxt": True},
                 )
-        for url in self.revisit_urls:
-            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
+
+    def revisit_when_idle(self) -> None:
+        """Schedule the archived URLs last; those already crawled are dropped as duplicates."""
+        urls, self.revisit_urls = self.revisit_urls, []
+        if not urls:
+            return
+        assert self.crawler.engine is not None
+        for url in urls:
+            self.crawler.engine.crawl(Request(url, callback=self.parse_page, errback=self.on_error))
+        raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
@@ -114,7 +129,7 @@ class HealthSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         self.record_fetch(fetch_item(response))
-        if response.status != 200:
+        if response.status != 200 and NOT_MODIFIED_FLAG not in response.flags:
             return
         body = response.body
         if body[:2] == GZIP_MAGIC:
@@ -132,7 +147,8 @@ class HealthSpider(Spider):
         for entry in sitemap:
             url = strip_tracking(entry["loc"])
             if self.in_scope(url):
-                yield response.follow(url, callback, errback=self.on_error)
+                meta = {LASTMOD_META: entry["lastmod"]} if entry.get("lastmod") else None
+                yield response.follow(url, callback, errback=self.on_error, meta=meta)
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         if is_sitemap(response):
@@ -141,6 +157,10 @@ class HealthSpider(Spider):
         fetch = fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
             self.record_fetch(fetch)
+        if NOT_MODIFIED_FLAG in response.flags:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_modified")
+            yield from self.follow_links(response)
+            return
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
             return
@@ -160,12 +180,16 @@ class HealthSpider(Spider):
         else:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
             yield ArticleItem(fetch_key=fetch.key, article=article)
-        if isinstance(response, TextResponse):
-            for link in self.link_extractor.extract_links(response):
-                if self.in_scope(link.url):
-                    yield response.follow(
-                        strip_tracking(link.url), self.parse_page, errback=self.on_error
-                    )
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for link in self.link_extractor.extract_links(response):
+            if self.in_scope(link.url):
+                yield response.follow(
+                    strip_tracking(link.url), self.parse_page, errback=self.on_error
+                )
 
     def in_scope(self, url: str) -> bool:
         """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
@@ -177,7 +201,8 @@ class HealthSpider(Spider):
         if failure.check(RedirectLoop):
             reason = "redirect_loop"
         elif failure.check(IgnoreRequest):
-            self.crawler.stats.inc_value("healtharchive/skipped/ignored")
+            reason = getattr(failure.value, "skip_reason", "ignored")
+            self.crawler.stats.inc_value(f"healtharchive/skipped/{reason}")
             return
         else:
             reason = failure_reason(failure)
@@ -210,7 +235,7 @@ def failure_reason(failure: Failure) -> str:
 
 def is_sitemap(response: Response) -> bool:
     """A sitemap reached through an ordinary link (a footer "Sitemap" link, say)."""
-    if response.status != 200:
+    if response.status != 200 and NOT_MODIFIED_FLAG not in response.flags:
         return False
     content_type = (response.headers.get(b"Content-Type") or b"").lower()
     head = response.body[:512].lstrip()
@@ -222,6 +247,19 @@ def is_sitemap(response: Response) -> bool:
 def fetch_item(response: Response) -> FetchItem:
     redirects = response.request.meta.get("redirect_urls") if response.request else None
     headers = response.headers
+    if NOT_MODIFIED_FLAG in response.flags:
+        _, known = response.meta[VALIDATORS_META]
+        return FetchItem(
+            key=uuid.uuid4().hex,
+            url=redirects[0] if redirects else response.url,
+            final_url=response.url,
+            status=304,
+            fetched_at=datetime.now(timezone.utc),
+            content_type=known.content_type,
+            etag=_header(headers, b"ETag") or known.etag,
+            last_modified=_header(headers, b"Last-Modified") or known.last_modified,
+            blob_sha256=known.blob_sha256,
+        )
     return FetchItem(
         key=uuid.uuid4().hex,
         url=redirects[0] if redirects else response.url,
