@@ -21,6 +21,7 @@ Settings:
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta, timezone
 
 from scrapy import signals
@@ -28,11 +29,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 from scrapy.responsetypes import responsetypes
+from sqlalchemy.exc import DBAPIError
 
 from crawler.signals import record_unchanged
 from storage.db import open_readonly
 from storage.errors import ArchiveError
 from storage.validators import ValidatorLookup, Validators
+
+logger = logging.getLogger(__name__)
 
 CONDITIONAL_PRIORITY = 560
 """Before HTTP compression (590) and redirects (600): 304s arrive here already decoded."""
@@ -92,7 +96,12 @@ class ConditionalRequestMiddleware:
             request.headers.pop(b"If-None-Match", None)
             request.headers.pop(b"If-Modified-Since", None)
             del request.meta[VALIDATORS_META]
-        validators = self.lookup.latest(request.url)
+        try:
+            validators = self.lookup.latest(request.url)
+        except DBAPIError as exc:
+            self.stats.inc_value("healtharchive/recrawl/lookup_failed")
+            logger.warning("no validators for %s, fetching it in full: %s", request.url, exc.orig)
+            return
         if validators is None:
             return
         lastmod = parse_lastmod(request.meta.get(LASTMOD_META))

@@ -35,6 +35,8 @@ LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.conditional.ConditionalRequestMiddleware": 560,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }

@@ -116,8 +116,15 @@ def run_demo(db: str, port: int, log_file: str) -> None:
 @click.option("--port", type=int, default=8800, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--edition", type=click.IntRange(1, 2), default=1, show_default=True)
+@click.option(
+    "--articles",
+    type=click.IntRange(216),
+    default=216,
+    show_default=True,
+    help="Size of the site, for load tests; the same number always gives the same site.",
+)
 @click.option("--truth", type=click.Path(dir_okay=False), help="Write the ground truth JSON here.")
-def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
+def demo_site(port: int, host: str, edition: int, articles: int, truth: str | None) -> None:
     """Serve the bundled demo health site until Ctrl-C.
 
     Example: healtharchive demo-site --port 8800 --truth truth.json
@@ -127,12 +134,12 @@ def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
     from crawler.demo.truth import write_truth
 
     with clear_errors():
-        site = build_site(edition=edition)
+        site = build_site(edition=edition, articles=articles)
         if truth:
             write_truth(site, truth)
             click.echo(f"ground truth written to {truth}")
         server = DemoServer(site, host=host, port=port)
-        click.echo(f"serving the demo site (edition {edition}) at http://{host}:{port}/")
+        click.echo(f"serving the demo site (edition {edition}) at {server.url}/")
         server.serve_forever()
 
 
