@@ -41,6 +41,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
+DUPEFILTER_CLASS = "crawler.dupefilter.BloomDupeFilter"
+DUPEFILTER_CAPACITY = 2_000_000
+DUPEFILTER_FALSE_DROP_RATE = 1e-6
+"""Memory flat in crawl size; see :mod:`crawler.dupefilter` for what the rate means."""
+
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
