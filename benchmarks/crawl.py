@@ -7,11 +7,11 @@ both alike, at each site size given. Pages are the responses each crawler actual
 included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
 milliseconds per page, peak RSS; then the ratios ours/bare.
 
-With ``--scale-out`` (needs Redis and PostgreSQL), the largest site is also crawled by one and
-by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive: pages/s
-of each, whether the archives hold the same articles, and any URL fetched twice.
+With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
+and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
+pages/s of each, whether the archives hold the same articles, and any URL fetched twice.
 
-    python benchmarks/crawl.py --articles 216,5000 --rounds 2 --scale-out
+    python benchmarks/crawl.py --articles 216,5000 --rounds 2 --scale-out 5000
 """
 
 from __future__ import annotations
@@ -221,7 +221,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", default="216,5000", help="comma-separated site sizes")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--scale-out", action="store_true")
+    parser.add_argument("--scale-out", type=int, default=0, metavar="ARTICLES")
     parser.add_argument(
         "--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="PostgreSQL server for --scale-out (a throwaway database is created per run)",
@@ -232,11 +232,10 @@ def main() -> None:
     if args.bare_url:
         run_bare(args.bare_url)
         return
-    sizes = [int(size) for size in args.articles.split(",")]
-    for articles in sizes:
+    for articles in [int(size) for size in args.articles.split(",") if size]:
         compare(articles, args.rounds)
     if args.scale_out:
-        scale_out(max(sizes), args.pg, args.redis)
+        scale_out(args.scale_out, args.pg, args.redis)
 
 
 if __name__ == "__main__":

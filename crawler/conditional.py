@@ -73,12 +73,20 @@ class ConditionalRequestMiddleware:
         return cls(crawler)
 
     def spider_opened(self) -> None:
-        """Open once the archive pipeline has created the schema (it opens before this signal)."""
+        """Open once the archive pipeline has created the schema (it opens before this signal).
+
+        An archive with no stored body (a first crawl) has nothing to revalidate: no lookups.
+        """
         try:
             engine = open_readonly(self.archive_url)
         except ArchiveError:
             return
-        self.lookup = ValidatorLookup(engine)
+        lookup = ValidatorLookup(engine)
+        if lookup.empty():
+            lookup.close()
+            engine.dispose()
+            return
+        self.lookup = lookup
 
     def spider_closed(self) -> None:
         if self.lookup is not None:

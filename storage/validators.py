@@ -70,6 +70,15 @@ class ValidatorLookup:
             .limit(1)
         )
 
+    def empty(self) -> bool:
+        """No stored body to revalidate at all (a first crawl): lookups can be skipped."""
+        connection = self._connect()
+        try:
+            query = select(m.Fetch.id).where(m.Fetch.blob_sha256.is_not(None)).limit(1)
+            return connection.execute(query).first() is None
+        finally:
+            connection.rollback()
+
     def latest(self, url: str) -> Validators | None:
         """The newest fetch of ``url`` with a stored body and something to validate it by."""
         connection = self._connect()

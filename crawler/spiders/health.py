@@ -42,6 +42,8 @@ from crawler.urls import strip_tracking
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
 GZIP_MAGIC = b"\x1f\x8b"
+SCOPE_CACHE_SIZE = 10_000
+"""Distinct ``scheme://host:port`` prefixes whose scope is remembered; the rest are re-parsed."""
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -86,6 +88,7 @@ class HealthSpider(Spider):
         self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
+        self._scope: dict[str, bool] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
@@ -187,14 +190,23 @@ class HealthSpider(Spider):
             return
         for link in self.link_extractor.extract_links(response):
             if self.in_scope(link.url):
-                yield response.follow(
-                    strip_tracking(link.url), self.parse_page, errback=self.on_error
-                )
+                yield Request(strip_tracking(link.url), self.parse_page, errback=self.on_error)
 
     def in_scope(self, url: str) -> bool:
-        """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        """Same hosts as the start URLs (the link extractor's domain filter ignores ports).
+
+        Decided once per ``scheme://netloc`` prefix: parsing every link of every page cost more
+        than the crawl's own link following.
+        """
+        end = url.find("/", url.find("//") + 2) if "//" in url else -1
+        prefix = url[:end] if end > 0 else url
+        known = self._scope.get(prefix)
+        if known is None:
+            host = urlsplit(url).hostname or ""
+            known = any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+            if len(self._scope) < SCOPE_CACHE_SIZE:
+                self._scope[prefix] = known
+        return known
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
