@@ -38,7 +38,7 @@ from storage.validators import ValidatorLookup, Validators
 
 logger = logging.getLogger(__name__)
 
-CONDITIONAL_PRIORITY = 560
+CONDITIONAL_PRIORITY = 570
 """Before HTTP compression (590) and redirects (600): 304s arrive here already decoded."""
 NOT_MODIFIED_FLAG = "not_modified"
 VALIDATORS_META = "healtharchive_validators"

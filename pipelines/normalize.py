@@ -43,6 +43,8 @@ def normalize_article(article: Article) -> Article:
         next=clean_link(article.next),
         related=tuple(link for link in map(clean_link, article.related) if link),
         authors=tuple(clean(a) for a in article.authors if clean(a)),
+        breadcrumbs=tuple(clean(c) for c in article.breadcrumbs if clean(c)),
+        category=clean(article.category or "") or None,
     )
 
 

@@ -133,6 +133,7 @@ class DemoServer:
         self._lock = threading.Lock()
         self._requested: list[str] = []
         self._bytes_sent = 0
+        self._arrivals: list[float] = []
         self._httpd: _QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -159,6 +160,11 @@ class DemoServer:
         """Response body bytes sent so far (headers and 304s send none)."""
         with self._lock:
             return self._bytes_sent
+
+    def arrivals(self, path: str) -> list[float]:
+        """When ``path`` was requested (``time.monotonic()``), e.g. to check retry spacing."""
+        with self._lock:
+            return [t for p, t in zip(self._requested, self._arrivals, strict=True) if p == path]
 
     def set_site(self, site: DemoSite) -> None:
         """Serve ``site`` from the next request on, e.g. the second edition for a re-crawl."""
@@ -219,6 +225,7 @@ class DemoServer:
         """The page for ``path``; unknown query strings are ignored, as most real servers do."""
         with self._lock:
             self._requested.append(path)
+            self._arrivals.append(time.monotonic())
             pages = self._site.pages
             not_found = self._site.not_found
         page = pages.get(path)

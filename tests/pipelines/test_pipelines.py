@@ -76,8 +76,13 @@ def test_normalize_cleans_text_urls_and_hashes_content():
             url="http://site/a.html?utm_source=news",
             canonicalUrl="http://site/a.html?b=2&a=1#top",
             headline=" Stay\u200b  hydrated ",
+            breadcrumbs=("首页", " 养生 保健\u200b ", " "),
+            category=" 养生 保健\u200b ",
         )
     )
+    assert article.breadcrumbs == ("首页", "养生 保健")
+    assert article.category == "养生 保健"
+    assert normalize_article(make_article(category="  ")).category is None
     assert article.url == "http://site/a.html"
     assert article.canonicalUrl == "http://site/a.html?a=1&b=2"
     assert article.headline == "Stay hydrated"
