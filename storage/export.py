@@ -289,10 +289,12 @@ def select_sql(
     *,
     neutralise: bool = False,
     as_csv: bool = False,
+    as_json: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The ``SELECT`` (with parameters) that an export of ``table`` runs.
 
     With ``as_csv`` every value comes back as text, NULL as '', ready for :func:`_csv_lines`.
+    With ``as_json`` each row comes back as one JSON object, encoded by the database.
     """
     source = SOURCES[table]
     filters = filters or Filters()
@@ -307,6 +309,8 @@ def select_sql(
     selected = ", ".join(
         f"{expr} AS {column.name}" for expr, column in zip(exprs, columns, strict=True)
     )
+    if as_json:
+        selected = _json_object(reader, exprs, columns)
     where, params = _where(reader, source, filters)
     query = f"SELECT {selected} FROM {source.from_sql}"
     if where:
@@ -333,7 +337,13 @@ def export_table(
     picked = pick_columns(table, columns)
     names = tuple(column.name for column in picked)
     query, params = select_sql(
-        reader, table, picked, filters, neutralise=fmt == "csv" and not raw, as_csv=fmt == "csv"
+        reader,
+        table,
+        picked,
+        filters,
+        neutralise=fmt == "csv" and not raw,
+        as_csv=fmt == "csv",
+        as_json=fmt == "jsonl",
     )
     if target is None:
         if fmt == "parquet":
@@ -388,21 +398,20 @@ def _write(
     progress: Progress | None,
     to_file: bool,
 ) -> int:
-    if fmt == "csv" and reader.dialect == "sqlite":
+    if fmt == "parquet":
+        cursor = reader.cursor(query, params)
+        return _write_parquet(_batches(cursor, PARQUET_BATCH_ROWS, progress), columns, out)
+    if reader.dialect == "sqlite":
         # Undecoded UTF-8 straight from SQLite: nothing to decode, nothing to encode again.
         reader.connection.text_factory = bytes
-        try:
-            batches = _batches(reader.cursor(query, params), BATCH_ROWS, progress)
+    try:
+        batches = _batches(reader.cursor(query, params), BATCH_ROWS, progress)
+        if fmt == "csv":
             return _write_csv(batches, columns, out, bom=to_file and not raw)
-        finally:
+        return _write_jsonl(batches, out)
+    finally:
+        if reader.dialect == "sqlite":
             reader.connection.text_factory = str
-    cursor = reader.cursor(query, params)
-    batches = _batches(cursor, PARQUET_BATCH_ROWS if fmt == "parquet" else BATCH_ROWS, progress)
-    if fmt == "csv":
-        return _write_csv(batches, columns, out, bom=to_file and not raw)
-    if fmt == "jsonl":
-        return _write_jsonl(batches, columns, out)
-    return _write_parquet(batches, columns, out)
 
 
 def _batches(cursor: Any, size: int, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
@@ -447,29 +456,14 @@ def _csv_lines(rows: list[tuple[bytes, ...]]) -> bytes:
     return b'"' + b'"\r\n"'.join(lines) + b'"\r\n'
 
 
-def _write_jsonl(
-    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes]
-) -> int:
-    import orjson
-
-    names = [column.name for column in columns]
-    bools = [i for i, column in enumerate(columns) if column.kind == "bool"]
-    dumps, nl = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+def _write_jsonl(batches: Iterator[list[tuple[Any, ...]]], out: IO[bytes]) -> int:
+    """One JSON object per line, as the database encoded it (see :func:`_json_object`)."""
     count = 0
     for rows in batches:
-        if bools:
-            rows = [_with_bools(row, bools) for row in rows]
-        out.write(b"".join([dumps(dict(zip(names, row, strict=True)), option=nl) for row in rows]))
+        lines = [row[0] if isinstance(row[0], bytes) else row[0].encode() for row in rows]
+        out.write(b"\n".join(lines) + b"\n")
         count += len(rows)
     return count
-
-
-def _with_bools(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
-    values = list(row)
-    for i in positions:
-        if values[i] is not None:
-            values[i] = bool(values[i])
-    return tuple(values)
 
 
 def _write_parquet(
@@ -521,6 +515,20 @@ def _value_sql(reader: Reader, column: Column, neutralise: bool) -> str:
         return expr
     prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
     return f"CASE WHEN substr({expr}, 1, 1) IN ({prefixes}) THEN '''' || {expr} ELSE {expr} END"
+
+
+def _json_object(reader: Reader, exprs: list[str], columns: Sequence[Column]) -> str:
+    """SQL building each row as a JSON object: numbers, true/false and null keep their type."""
+    pairs = []
+    for expr, column in zip(exprs, columns, strict=True):
+        if column.kind == "bool" and reader.dialect == "sqlite":
+            expr = f"CASE {expr} WHEN 1 THEN json('true') WHEN 0 THEN json('false') END"
+        elif column.kind == "bool":
+            expr = f"({expr}) = 1"
+        pairs.append(f"'{column.name}', {expr}")
+    if reader.dialect == "sqlite":
+        return f"json_object({', '.join(pairs)})"
+    return f"CAST(json_build_object({', '.join(pairs)}) AS TEXT)"
 
 
 def _where(reader: Reader, source: Source, filters: Filters) -> tuple[list[str], dict[str, Any]]:
