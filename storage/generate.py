@@ -4,6 +4,7 @@ Crawling 200,000 real pages takes hours; benchmarks of export, search and the re
 need the same table shapes and a realistic spread of values, not real pages. The generator
 writes, through the archive's own tables (so triggers and indexes fill as in a crawl):
 
+- the search rows of each article's current version, as the archive writer makes them;
 - one finished crawl run, one fetch per article plus a share of failed fetches (404, timeout);
 - English and Chinese articles over several sites, with categories and breadcrumbs;
 - bodies drawn from a Zipf-distributed vocabulary, so there are common words (in most articles)
@@ -27,6 +28,7 @@ from sqlalchemy import Engine, Table, func, insert, select, text, update
 
 from storage import models as m
 from storage.errors import ArchiveError
+from storage.search import index_versions
 from storage.tables import ADVICE_ITEMS, ARTICLES, FETCHES, LINKS, VERSIONS
 
 RUNS = cast(Table, m.CrawlRun.__table__)
@@ -157,6 +159,7 @@ def generate_archive(
             conn.execute(insert(FETCHES), rows.fetches)
             conn.execute(insert(ARTICLES), rows.articles)
             conn.execute(insert(VERSIONS), rows.versions)
+            index_versions(conn, _current_texts(rows.versions))
             if rows.advice:
                 conn.execute(insert(ADVICE_ITEMS), rows.advice)
             if rows.links:
@@ -201,6 +204,16 @@ def generate_archive(
             )
         )
     return GenerateResult(clusters=clusters, **totals)
+
+
+def _current_texts(versions: list[dict[str, Any]]) -> list[tuple[int, int, str, str]]:
+    """(article id, version id, headline, body) of each article's newest version."""
+    newest: dict[int, dict[str, Any]] = {}
+    for row in versions:
+        kept = newest.get(row["article_id"])
+        if kept is None or row["version"] > kept["version"]:
+            newest[row["article_id"]] = row
+    return [(r["article_id"], r["id"], r["headline"], r["body"]) for r in newest.values()]
 
 
 @dataclass

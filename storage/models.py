@@ -119,6 +119,15 @@ class Fetch(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     fetched_at: Mapped[datetime] = mapped_column(Timestamp)
     blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    protocol: Mapped[str | None] = mapped_column(String(20))
+    """``HTTP/1.1``…; with ``reason``, ``headers`` and the request columns, what a faithful WARC
+    record needs. ``None`` on fetches archived before they were kept."""
+    reason: Mapped[str | None] = mapped_column(String(100))
+    """The status line's reason phrase."""
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    """Response headers in order, ``[name, value]`` pairs, repeated names kept."""
+    request_method: Mapped[str | None] = mapped_column(String(10))
+    request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class Cluster(Base):
@@ -184,6 +193,23 @@ class ArticleVersion(Base):
     last_reviewed: Mapped[str | None] = mapped_column(String(40))
 
     article: Mapped[Article] = relationship(back_populates="versions")
+
+
+class ArticleSearch(Base):
+    """An article's current version as search tokens (``storage.search_text``), one row each.
+
+    The full-text indexes are built over these tokens, never over raw text, so SQLite and
+    PostgreSQL search the very same words. Written with every new current version; the indexes
+    themselves (an FTS5 table, a ``tsvector`` column) are made by revision 0005 and kept in step
+    by the database.
+    """
+
+    __tablename__ = "article_search"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id"))
+    title_tokens: Mapped[str] = mapped_column(Text)
+    body_tokens: Mapped[str] = mapped_column(Text)
 
 
 class AdviceItem(Base):

@@ -6,15 +6,13 @@ Every function takes a session and returns plain rows; none of them writes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from storage import models as m
 from storage.blobs import decompress
-from storage.fingerprints import CJK
 
 
 def current_versions() -> Select[m.Article, m.ArticleVersion]:
@@ -29,57 +27,6 @@ def current_versions() -> Select[m.Article, m.ArticleVersion]:
 
 def latest_run(session: Session) -> m.CrawlRun | None:
     return session.scalar(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(1))
-
-
-def search(session: Session, text_query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Current articles containing every word, best match first.
-
-    Uses the full-text index of revision 0002 where it can answer (SQLite FTS5 trigrams for
-    words of three or more characters, PostgreSQL text search for space-separated scripts), and
-    a substring match for the rest (two-character Chinese words, other backends).
-    """
-    words = text_query.split()
-    if not words:
-        return []
-    query = current_versions()
-    dialect = session.get_bind().dialect.name
-    indexed: list[str] = []
-    if dialect == "sqlite":
-        indexed = [w for w in words if len(w) >= 3]
-    elif dialect == "postgresql" and not CJK.search(text_query):
-        indexed = words
-    for word in words:
-        if word not in indexed:
-            query = query.where(
-                or_(
-                    m.ArticleVersion.headline.icontains(word, autoescape=True),
-                    m.ArticleVersion.body.icontains(word, autoescape=True),
-                )
-            )
-    if indexed and dialect == "sqlite":
-        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
-        hits = (
-            select(column("rowid").label("version_id"), column("rank").label("rank"))
-            .select_from(table("article_search"))
-            .where(text("article_search MATCH :match"))
-            .subquery()
-        )
-        query = query.join(hits, hits.c.version_id == m.ArticleVersion.id).order_by(hits.c.rank)
-        params = {"match": match}
-    elif indexed:
-        document = func.to_tsvector(
-            literal_column("'simple'"), m.ArticleVersion.headline + " " + m.ArticleVersion.body
-        )
-        terms = func.plainto_tsquery(literal_column("'simple'"), " ".join(indexed))
-        query = query.where(document.op("@@")(terms)).order_by(func.ts_rank(document, terms).desc())
-        params = {}
-    else:
-        params = {}
-    query = query.order_by(m.Article.id).limit(limit)
-    return [
-        {"url": a.canonical_url, "headline": v.headline, "language": v.language}
-        for a, v in session.execute(query, params)
-    ]
 
 
 def live_urls_on_hosts(session: Session, start_urls: Sequence[str]) -> list[str]:
@@ -156,7 +103,7 @@ def resumable_run(session: Session, start_urls: Sequence[str]) -> m.CrawlRun | N
     """The latest run with these start URLs that never finished (killed or crashed)."""
     latest = session.scalar(
         select(m.CrawlRun)
-        .where(m.CrawlRun.status.notin_(["finished"]))
+        .where(m.CrawlRun.status.notin_(["finished", "overlap"]))
         .order_by(m.CrawlRun.id.desc())
         .limit(1)
     )

@@ -1,4 +1,4 @@
-"""Read-only subcommands: ``peek``, ``search``, ``diff`` and ``clusters``.
+"""Read-only subcommands: ``peek``, ``diff`` and ``clusters``.
 
 They open the archive read-only, so analysts never block a running crawl. ``peek`` goes
 through the fast reader (no SQLAlchemy), so it answers at once.
@@ -28,22 +28,6 @@ def peek(db: str, limit: int) -> None:
 
     with clear_errors(), open_reader(db) as reader:
         print_peek(reader, limit)
-
-
-@click.command()
-@click.argument("words", nargs=-1, required=True)
-@db_option
-@click.option("--limit", type=int, default=20, show_default=True)
-def search(words: tuple[str, ...], db: str, limit: int) -> None:
-    """Find articles whose title or text contains all the words.
-
-    Example: healtharchive search muscle cramp
-    """
-    from storage import queries
-
-    with clear_errors(), readonly_session(db) as session:
-        for row in queries.search(session, " ".join(words), limit):
-            click.echo(f"{row['url']}\t{row['headline']}")
 
 
 @click.command()

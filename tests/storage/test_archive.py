@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime, timezone
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -18,11 +19,12 @@ from storage import queries
 from storage.archive import ArchiveWriter
 from storage.blobs import decompress
 from storage.clusters import looks_like_copy
-from storage.db import create_archive_engine, upgrade
+from storage.db import alembic_config, create_archive_engine, upgrade
 from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
 from storage.records import ArticleRecord, FetchRecord
 from storage.runs import finish_run, start_run
+from storage.search import search
 
 CONFIG = NearDupConfig()
 WORDS = [
@@ -300,27 +302,27 @@ def test_full_text_search_finds_current_versions_by_every_word(engine):
         },
     )
     with Session(engine) as s:
-        assert [r["url"] for r in queries.search(s, "cramps stretch")] == ["http://x/cramps"]
-        assert [r["url"] for r in queries.search(s, "INSOMNIA")] == ["http://x/sleep"]
-        assert [r["url"] for r in queries.search(s, "失眠")] == ["http://x/zh"]
-        assert [r["url"] for r in queries.search(s, "规律作息")] == ["http://x/zh"]
-        assert queries.search(s, "cramps insomnia") == []
-        assert queries.search(s, "100%_") == []
+        assert [h.url for h in search(s, "cramps stretch")] == ["http://x/cramps"]
+        assert [h.url for h in search(s, "INSOMNIA")] == ["http://x/sleep"]
+        assert [h.url for h in search(s, "失眠")] == ["http://x/zh"]
+        assert [h.url for h in search(s, "规律作息")] == ["http://x/zh"]
+        assert search(s, "cramps insomnia") == []
+        assert search(s, "100%_") == []
     crawl(engine, {"http://x/cramps": "Leg pain after running: rest and hydrate well. " * 5})
     with Session(engine) as s:
-        assert queries.search(s, "stretch") == []
-        assert [r["url"] for r in queries.search(s, "hydrate")] == ["http://x/cramps"]
+        assert search(s, "stretch") == []
+        assert [h.url for h in search(s, "hydrate")] == ["http://x/cramps"]
 
 
-def test_upgrade_from_the_first_revision_backfills_search(archive_url):
-    engine = create_archive_engine(archive_url, upgrade=False)
-    upgrade(engine, "0001")
+def test_upgrade_from_an_archive_without_search_rows_backfills_them(archive_url):
+    engine = create_archive_engine(archive_url)
     crawl(engine, {"http://x/old": "Vitamin D and winter sunlight for bones. " * 5})
+    command.downgrade(alembic_config(engine), "0002")
     with pytest.raises(ArchiveError, match="db upgrade"):
         create_archive_engine(archive_url)
     upgrade(engine)
     with Session(engine) as s:
-        assert [r["url"] for r in queries.search(s, "sunlight")] == ["http://x/old"]
+        assert [h.url for h in search(s, "sunlight")] == ["http://x/old"]
     engine.dispose()
 
 
