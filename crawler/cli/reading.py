@@ -86,8 +86,8 @@ def print_peek(reader: Reader, limit: int = 5) -> None:
 
     counts = overview.counts(reader)
     click.echo(
-        "archive: {articles} articles ({removed} removed), {versions} versions, "
-        "{advice_items} advice items, {links} links, {fetches} fetches, {blobs} blobs, "
+        "archive: {articles} articles ({removed} removed), {versions} versions (with "
+        "{advice_items} advice items, {links} links), {fetches} fetches, {blobs} blobs, "
         "{clusters} near-duplicate clusters, {crawl_runs} crawl runs".format(**counts)
     )
     for run in overview.runs(reader, limit=3):
