@@ -103,7 +103,14 @@ def search(
         ranked = _sqlite_hits(terms, limit if filters == SearchFilters() else None)
     hits = ranked.subquery()
     query_rows = (
-        select(m.Article.canonical_url, m.ArticleVersion, hits.c.score)
+        select(
+            m.Article.canonical_url,
+            m.ArticleVersion.headline,
+            m.ArticleVersion.body,
+            m.ArticleSearch.body_tokens,
+            m.ArticleVersion.language,
+            hits.c.score,
+        )
         .join(m.ArticleSearch, m.ArticleSearch.article_id == hits.c.article_id)
         .join(m.Article, m.Article.id == hits.c.article_id)
         .join(m.ArticleVersion, m.ArticleVersion.id == m.ArticleSearch.version_id)
@@ -114,12 +121,12 @@ def search(
     return [
         Hit(
             url=url,
-            title=version.headline,
-            snippet=snippet(version.body, terms, SNIPPET_WIDTH, marks),
+            title=headline,
+            snippet=snippet(body, terms, SNIPPET_WIDTH, marks, indexed),
             score=round(float(score), 6),
-            language=version.language,
+            language=language,
         )
-        for url, version, score in session.execute(query_rows)
+        for url, headline, body, indexed, language, score in session.execute(query_rows)
     ]
 
 

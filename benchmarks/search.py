@@ -1,0 +1,162 @@
+"""Search benchmark: top-k latency for common and rare words, next to bare ``sqlite3``.
+
+On a generated archive (``healtharchive generate-archive N``), for a set of queries picked from
+the archive's own index by document frequency (the most common English and Chinese terms, terms
+in about 1% of articles, and rare ones in a handful), measures:
+
+1. Inner function: ``storage.search.search(session, query, k)`` (query folding, FTS5 bm25
+   top-k, reading the k articles, snippets), warm, median of ``--repeat`` runs; next to the bare
+   FTS5 statement ``SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank
+   LIMIT k`` through Python's ``sqlite3`` (the floor: what the index alone costs).
+2. Whole process: ``healtharchive search QUERY --limit k --json`` against ``sqlite3 DB "<the
+   same bare statement>"``, start-up included, median of ``--repeat`` runs.
+
+A prefix query, a phrase and a filtered query (``--lang``) are measured too. Example::
+
+    healtharchive generate-archive 200000 --db bench.db
+    python benchmarks/search.py --db bench.db
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from storage.db import open_readonly
+from storage.search import SearchFilters, search
+from storage.search_text import fts5_query, query_terms
+
+BARE = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
+
+
+def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
+    """(label, query, filters): terms chosen by how many articles hold them."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row')")
+    total = conn.execute("SELECT count(*) FROM article_search").fetchone()[0]
+
+    def term(where: str, order: str) -> tuple[str, int]:
+        row = conn.execute(
+            f"SELECT term, doc FROM temp.vocab WHERE {where} ORDER BY {order} LIMIT 1"
+        ).fetchone()
+        return row[0], row[1]
+
+    latin, cjk = "term GLOB '[a-z]*'", "term GLOB '[^a-z0-9]*' AND length(term) = 2"
+    picked = {
+        "common en": term(latin, "doc DESC"),
+        "common zh": term(cjk, "doc DESC"),
+        "1% en": term(f"{latin} AND doc <= {total // 100}", "doc DESC"),
+        "1% zh": term(f"{cjk} AND doc <= {total // 100}", "doc DESC"),
+        "rare en": term(f"{latin} AND doc BETWEEN 3 AND 20", "doc DESC"),
+        "rare zh": term(f"{cjk} AND doc BETWEEN 3 AND 20", "doc DESC"),
+    }
+    conn.close()
+    queries = [
+        (f"{label} ({word}: {doc} docs)", word, SearchFilters())
+        for label, (word, doc) in picked.items()
+    ]
+    common_en, common_zh = picked["common en"][0], picked["common zh"][0]
+    queries += [
+        (f"prefix {common_en[:3]}*", common_en[:3] + "*", SearchFilters()),
+        (
+            f"two words {common_en} {picked['1% en'][0]}",
+            f"{common_en} {picked['1% en'][0]}",
+            SearchFilters(),
+        ),
+        (f"common {common_zh} --lang zh", common_zh, SearchFilters(language="zh")),
+    ]
+    return queries
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="a generated SQLite archive")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-process", action="store_true", help="skip whole-process timings")
+    args = parser.parse_args()
+    if not args.db.is_file():
+        sys.exit(f"error: no archive at {args.db}: make one with healtharchive generate-archive")
+    engine = open_readonly(str(args.db))
+    bare = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
+    articles = bare.execute("SELECT count(*) FROM article_search").fetchone()[0]
+    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
+    print(
+        f"# {articles} articles, top-{args.limit}, median of {args.repeat}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        "| query | search() ms | bare FTS5 ms | ratio | CLI process ms | sqlite3 process ms | ratio |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    results = []
+    with Session(engine) as session:
+        for label, query, filters in pick_queries(args.db):
+            match = fts5_query(query_terms(query))
+            inner = median_ms(lambda: search(session, query, args.limit, filters), args.repeat)
+            floor = median_ms(
+                lambda: bare.execute(BARE, (match, args.limit)).fetchall(), args.repeat
+            )
+            row = {"query": label, "search_ms": inner, "bare_ms": floor}
+            if not args.no_process:
+                command = [
+                    cli,
+                    "search",
+                    query,
+                    "--limit",
+                    str(args.limit),
+                    "--json",
+                    "--db",
+                    str(args.db),
+                ]
+                if filters.language:
+                    command += ["--lang", filters.language]
+                sql = BARE.replace("?", "'" + match.replace("'", "''") + "'", 1).replace(
+                    "?", str(args.limit)
+                )
+                row["cli_ms"] = median_ms(
+                    lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
+                )
+                row["sqlite3_ms"] = median_ms(
+                    lambda: subprocess.run(
+                        ["sqlite3", str(args.db), sql], capture_output=True, check=True
+                    ),
+                    args.repeat,
+                )
+            results.append(row)
+            process = (
+                f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f} | {row['cli_ms'] / row['sqlite3_ms']:.1f}×"
+                if "cli_ms" in row
+                else "– | – | –"
+            )
+            print(
+                f"| {label} | {inner:.1f} | {floor:.1f} | {inner / floor:.1f}× | {process} |",
+                flush=True,
+            )
+    print(json.dumps({"articles": articles, "limit": args.limit, "results": results}))
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
