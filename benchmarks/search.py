@@ -31,9 +31,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from storage.db import open_readonly
+from storage.reader import Reader, open_reader
 from storage.search import SearchFilters, search
 from storage.search_text import fts5_query, query_terms
 
@@ -89,6 +87,38 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
+def measure(
+    reader: Reader,
+    bare: sqlite3.Connection,
+    args: argparse.Namespace,
+    query: str,
+    filters: SearchFilters,
+) -> dict[str, float]:
+    match = fts5_query(query_terms(query))
+    row = {
+        "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        "bare_ms": median_ms(
+            lambda: bare.execute(BARE, (match, args.limit)).fetchall(), args.repeat
+        ),
+    }
+    if args.no_process:
+        return row
+    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
+    command = [cli, "search", query, "--limit", str(args.limit), "--json", "--db", str(args.db)]
+    if filters.language:
+        command += ["--lang", filters.language]
+    quoted = "'" + match.replace("'", "''") + "'"
+    sql = BARE.replace("?", quoted, 1).replace("?", str(args.limit))
+    row["cli_ms"] = median_ms(
+        lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
+    )
+    row["sqlite3_ms"] = median_ms(
+        lambda: subprocess.run(["sqlite3", str(args.db), sql], capture_output=True, check=True),
+        args.repeat,
+    )
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a generated SQLite archive")
@@ -98,64 +128,24 @@ def main() -> None:
     args = parser.parse_args()
     if not args.db.is_file():
         sys.exit(f"error: no archive at {args.db}: make one with healtharchive generate-archive")
-    engine = open_readonly(str(args.db))
     bare = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
     articles = bare.execute("SELECT count(*) FROM article_search").fetchone()[0]
-    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
     print(
         f"# {articles} articles, top-{args.limit}, median of {args.repeat}; "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
-    print(
-        "| query | search() ms | bare FTS5 ms | ratio | CLI process ms | sqlite3 process ms | ratio |"
-    )
-    print("|---|---|---|---|---|---|---|")
+    print("| query | search() ms | bare FTS5 ms | CLI process ms | sqlite3 process ms |")
+    print("|---|---|---|---|---|")
     results = []
-    with Session(engine) as session:
+    with open_reader(str(args.db)) as reader:
         for label, query, filters in pick_queries(args.db):
-            match = fts5_query(query_terms(query))
-            inner = median_ms(lambda: search(session, query, args.limit, filters), args.repeat)
-            floor = median_ms(
-                lambda: bare.execute(BARE, (match, args.limit)).fetchall(), args.repeat
-            )
-            row = {"query": label, "search_ms": inner, "bare_ms": floor}
-            if not args.no_process:
-                command = [
-                    cli,
-                    "search",
-                    query,
-                    "--limit",
-                    str(args.limit),
-                    "--json",
-                    "--db",
-                    str(args.db),
-                ]
-                if filters.language:
-                    command += ["--lang", filters.language]
-                sql = BARE.replace("?", "'" + match.replace("'", "''") + "'", 1).replace(
-                    "?", str(args.limit)
-                )
-                row["cli_ms"] = median_ms(
-                    lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
-                )
-                row["sqlite3_ms"] = median_ms(
-                    lambda: subprocess.run(
-                        ["sqlite3", str(args.db), sql], capture_output=True, check=True
-                    ),
-                    args.repeat,
-                )
-            results.append(row)
+            row = measure(reader, bare, args, query, filters)
+            results.append({"query": label, **row})
             process = (
-                f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f} | {row['cli_ms'] / row['sqlite3_ms']:.1f}×"
-                if "cli_ms" in row
-                else "– | – | –"
+                f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f}" if "cli_ms" in row else "– | –"
             )
-            print(
-                f"| {label} | {inner:.1f} | {floor:.1f} | {inner / floor:.1f}× | {process} |",
-                flush=True,
-            )
+            print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
     print(json.dumps({"articles": articles, "limit": args.limit, "results": results}))
-    engine.dispose()
 
 
 if __name__ == "__main__":
