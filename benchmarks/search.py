@@ -11,10 +11,13 @@ in about 1% of articles, and rare ones in a handful), measures:
 2. Whole process: ``healtharchive search QUERY --limit k --json`` against ``sqlite3 DB "<the
    same bare statement>"``, start-up included, median of ``--repeat`` runs.
 
-A prefix query, a phrase and a filtered query (``--lang``) are measured too. Example::
+A prefix query, two words and a filtered query (``--lang``) are measured too. With ``--pg``,
+the same queries run on a PostgreSQL archive generated with the same N and seed, next to the
+bare ``ts_rank`` top-k statement and ``psql``. Example::
 
     healtharchive generate-archive 200000 --db bench.db
-    python benchmarks/search.py --db bench.db
+    healtharchive generate-archive 200000 --db postgresql+psycopg://postgres@127.0.0.1/bench
+    python benchmarks/search.py --db bench.db --pg postgresql+psycopg://postgres@127.0.0.1/bench
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.reader import Reader, open_reader
-from storage.search import SearchFilters, search
-from storage.search_text import fts5_query, query_terms
+from storage.search import POSTGRES_HITS, SearchFilters, search
+from storage.search_text import fts5_query, query_terms, tsquery
 
 BARE = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
 
@@ -56,8 +59,8 @@ def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
         "common zh": term(cjk, "doc DESC"),
         "1% en": term(f"{latin} AND doc <= {total // 100}", "doc DESC"),
         "1% zh": term(f"{cjk} AND doc <= {total // 100}", "doc DESC"),
-        "rare en": term(f"{latin} AND doc BETWEEN 3 AND 20", "doc DESC"),
-        "rare zh": term(f"{cjk} AND doc BETWEEN 3 AND 20", "doc DESC"),
+        "rare en": term(f"{latin} AND doc >= 3", "doc ASC"),
+        "rare zh": term(f"{cjk} AND doc >= 3", "doc ASC"),
     }
     conn.close()
     queries = [
@@ -119,12 +122,48 @@ def measure(
     return row
 
 
+def measure_postgres(
+    reader: Reader, url: str, args: argparse.Namespace, query: str, filters: SearchFilters
+) -> dict[str, float]:
+    """The same on PostgreSQL; the peer is the bare ``ts_rank`` top-k statement (and ``psql``)."""
+    match = tsquery(query_terms(query))
+    bare = POSTGRES_HITS + " ORDER BY score DESC LIMIT :limit"
+    row = {
+        "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        "bare_ms": median_ms(
+            lambda: reader.rows(bare, {"match": match, "limit": args.limit}), args.repeat
+        ),
+    }
+    if args.no_process or not shutil.which("psql"):
+        return row
+    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
+    command = [cli, "search", query, "--limit", str(args.limit), "--json", "--db", url]
+    if filters.language:
+        command += ["--lang", filters.language]
+    quoted = "'" + match.replace("'", "''") + "'"
+    sql = bare.replace(":match", quoted).replace(":limit", str(args.limit))
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    row["cli_ms"] = median_ms(
+        lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
+    )
+    row["peer_ms"] = median_ms(
+        lambda: subprocess.run(["psql", conninfo, "-Atc", sql], capture_output=True, check=True),
+        args.repeat,
+    )
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a generated SQLite archive")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-process", action="store_true", help="skip whole-process timings")
+    parser.add_argument(
+        "--pg",
+        help="also a PostgreSQL archive generated with the same N and seed (same words), "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1/bench",
+    )
     args = parser.parse_args()
     if not args.db.is_file():
         sys.exit(f"error: no archive at {args.db}: make one with healtharchive generate-archive")
@@ -137,14 +176,26 @@ def main() -> None:
     print("| query | search() ms | bare FTS5 ms | CLI process ms | sqlite3 process ms |")
     print("|---|---|---|---|---|")
     results = []
+    queries = pick_queries(args.db)
     with open_reader(str(args.db)) as reader:
-        for label, query, filters in pick_queries(args.db):
+        for label, query, filters in queries:
             row = measure(reader, bare, args, query, filters)
-            results.append({"query": label, **row})
+            results.append({"backend": "sqlite", "query": label, **row})
             process = (
                 f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f}" if "cli_ms" in row else "– | –"
             )
             print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
+    if args.pg:
+        print("\n| query (PostgreSQL) | search() ms | bare ts_rank ms | CLI process ms | psql ms |")
+        print("|---|---|---|---|---|")
+        with open_reader(args.pg) as reader:
+            for label, query, filters in queries:
+                row = measure_postgres(reader, args.pg, args, query, filters)
+                results.append({"backend": "postgresql", "query": label, **row})
+                process = (
+                    f"{row['cli_ms']:.0f} | {row['peer_ms']:.0f}" if "cli_ms" in row else "– | –"
+                )
+                print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
     print(json.dumps({"articles": articles, "limit": args.limit, "results": results}))
 
 

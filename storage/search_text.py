@@ -71,8 +71,19 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def index_text(text: str) -> str:
-    """The token string stored in the search table for ``text``."""
-    return " ".join(token.text for token in tokens(text))
+    """The token string stored in the search table for ``text``: :func:`tokens` without the
+    spans, in one pass (the archive writer runs this on every new version)."""
+    out: list[str] = []
+    for match in TOKEN.finditer(text):
+        run = match.group()
+        if match.lastgroup == "cjk":
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            out.append(run[-1])
+        elif run.isascii():
+            out.append(run.lower())
+        else:
+            out.extend(WORD.findall(fold_word(run)))
+    return " ".join(out)
 
 
 def query_terms(query: str) -> list[Term]:

@@ -13,6 +13,7 @@ from storage.search_text import (
     snippet,
     tsquery,
 )
+from storage.search_text import tokens as all_tokens
 
 
 @pytest.mark.parametrize(
@@ -31,6 +32,7 @@ from storage.search_text import (
 )
 def test_index_text(text, tokens):
     assert index_text(text) == tokens
+    assert index_text(text) == " ".join(token.text for token in all_tokens(text))
 
 
 @pytest.mark.parametrize(
