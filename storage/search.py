@@ -78,11 +78,12 @@ def search(
     filters = filters or SearchFilters()
     where, params = _conditions(reader, filters)
     if reader.dialect == "postgresql":
-        hits, params["match"] = POSTGRES_HITS, tsquery(terms)
+        hits, params["match"] = POSTGRES_HITS + " ORDER BY score DESC, article_id", tsquery(terms)
     else:
         hits, params["match"] = SQLITE_HITS, fts5_query(terms)
-        if not where:
-            hits += " LIMIT :limit"  # FTS5 keeps only the best k while ranking
+    if not where:
+        # Unfiltered, only the best k leave the index: the joins then touch k rows.
+        hits += " LIMIT :limit"
     params["limit"] = limit
     sql = HIT_ROWS.format(hits=hits, where="WHERE " + " AND ".join(where) if where else "")
     return [
