@@ -28,11 +28,13 @@ COMMANDS: dict[str, str] = {
     "diff": "crawler.cli.reading:diff",
     "clusters": "crawler.cli.reading:clusters",
     "export": "crawler.cli.exporting:export",
+    "import": "crawler.cli.warc:import_warc",
     "extract": "crawler.cli.extracting:extract",
     "save-fixture": "crawler.cli.extracting:save_fixture",
     "reparse": "crawler.cli.maintenance:reparse",
     "db": "crawler.cli.maintenance:db",
     "generate-archive": "crawler.cli.generating:generate_archive",
+    "build-egg": "crawler.cli.deploying:build_egg",
 }
 """Subcommand name -> ``module:attribute`` of its click command, loaded on first use."""
 
