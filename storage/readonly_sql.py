@@ -132,7 +132,8 @@ def _connect_virtual_tables(conn: sqlite3.Connection) -> None:
 
 def _sqlite_rows(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
     try:
-        yield from cursor
+        for row in cursor:  # noqa: UP028 (yield from would close the cursor of a closed database)
+            yield row
     except sqlite3.Error as exc:
         raise ArchiveError(f"query failed: {exc}") from exc
 
