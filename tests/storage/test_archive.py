@@ -24,6 +24,7 @@ from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
 from storage.reader import open_reader
 from storage.records import ArticleRecord, FetchRecord
+from storage.reextract import replace_extracted, stored_pages
 from storage.runs import finish_run, start_run
 from storage.search import search
 
@@ -359,3 +360,13 @@ def test_flush_each_isolates_the_record_the_database_refuses(engine):
     assert w.pending == 0
     assert count(engine, m.Fetch) == 2
     assert count(engine, m.Article) == 1
+
+
+def test_re_extraction_replaces_the_searchable_text(engine):
+    crawl(engine, {"http://x/a": "Old advice about sunlight and bones. " * 5})
+    with Session(engine) as s, s.begin():
+        (page,) = stored_pages(s)
+        new = article("http://x/a", "New advice about hydration and kidneys. " * 5)
+        replace_extracted(s, page, new, "new-hash", "2")
+    assert found(engine, "sunlight") == []
+    assert found(engine, "kidneys") == ["http://x/a"]
