@@ -362,7 +362,13 @@ class WarcImportSpider(HealthSpider):
         """Captures are replayed, never followed: the WARC holds what there is."""
         return iter(())
 
-    def follow(self, response: Response, url: str, callback: Callable[[Response], Any]) -> None:
+    def follow(
+        self,
+        response: Response,
+        url: str,
+        callback: Callable[[Response], Any],
+        meta: dict[str, Any] | None = None,
+    ) -> None:
         return None
 
 
