@@ -99,8 +99,7 @@ def related_links(
     (elements whose own text has one of :data:`HEADING_WORDS`) come from one scan of the page
     (:func:`crawler.parsers.anchors.scan_page`).
     """
-    own_site = site(doc.url)
-    wanted = {anchor.element for anchor in anchors if _article_link(anchor, own_site, doc.url)}
+    wanted = _ArticleLinks(anchors, site(doc.url), doc.url)
     chosen: set[lxml.html.HtmlElement] = set()
     for block in (*_headed_blocks(worded, set(named), wanted), *_named_blocks(named)):
         chosen.update(block)
@@ -113,6 +112,27 @@ def related_links(
         if anchor.element in chosen and anchor.element in wanted
     )
     return _dedupe(links, excluded)
+
+
+class _ArticleLinks:
+    """Which anchor elements look like another article's link, judged on first asking: most
+    of a page's links sit in no related block and are never asked about."""
+
+    def __init__(self, anchors: list[Anchor], own_site: str, page_url: str) -> None:
+        self.anchors = {anchor.element: anchor for anchor in anchors}
+        self.own_site = own_site
+        self.page_url = page_url
+        self.judged: dict[lxml.html.HtmlElement, bool] = {}
+
+    def __contains__(self, element: object) -> bool:
+        if not isinstance(element, lxml.html.HtmlElement):
+            return False
+        if element not in self.judged:
+            anchor = self.anchors.get(element)
+            self.judged[element] = anchor is not None and _article_link(
+                anchor, self.own_site, self.page_url
+            )
+        return self.judged[element]
 
 
 def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
@@ -135,7 +155,7 @@ def _title_like(text: str) -> bool:
 def _headed_blocks(
     worded: list[lxml.html.HtmlElement],
     named: set[lxml.html.HtmlElement],
-    wanted: set[lxml.html.HtmlElement],
+    wanted: _ArticleLinks,
 ) -> Iterator[list[lxml.html.HtmlElement]]:
     """Links following a "Related" / "相关文章" style heading, up to the next heading."""
     for element in worded:
@@ -147,7 +167,7 @@ def _headed_blocks(
 def _links_after(
     heading: lxml.html.HtmlElement,
     named: set[lxml.html.HtmlElement],
-    wanted: set[lxml.html.HtmlElement],
+    wanted: _ArticleLinks,
 ) -> list[lxml.html.HtmlElement]:
     """The links a heading introduces: those after it among its siblings, or its wrapper's.
 
