@@ -54,16 +54,19 @@ INLINE_LABEL_RE = re.compile(
     re.I,
 )
 GENERIC_LINK_RE = re.compile(
-    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all|see\s+all|更多|"
-    r"阅读全文|查看更多)\W*$",
+    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all\b.*|see\s+all|更多|"
+    r"阅读全文|查看更多)\W*$|\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
+    r"upgrade|donate)\b|订阅|登录|注册",
     re.I,
 )
+"""Links that lead to an action or a listing, whatever block they sit in."""
 NAVIGATION_PATH_RE = re.compile(
     r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
-    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider))(?:[/?#]|$)",
+    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider)|"
+    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account)(?:[/?#]|$)",
     re.I,
 )
-"""Tag, channel, author and directory pages sit beside articles in related blocks."""
+"""Tag, channel, author, directory and account pages sit beside articles in related blocks."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
