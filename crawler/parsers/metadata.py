@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -34,6 +34,7 @@ from crawler.parsers.metadata_jsonld import (
     types,
 )
 from crawler.parsers.records import Metadata
+from crawler.parsers.urls import join_url
 
 LISTING_TYPES = frozenset(
     {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
@@ -72,7 +73,14 @@ DATE_CLASS_XPATH = lxml.etree.XPath(
 MAX_DATE_CHARS = 60
 """Longer text around a date is a teaser or a sentence, not a date line."""
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
-TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:]{1,2}\s+|\s*[|_｜]\s*")
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:•~]{1,2}\s+|\s*[|_｜]\s*|(?<=\w)--(?=\w)")
+"""Between a headline and a site or section name: " | ", " - ", " • ", "_", "headline--site"."""
+TITLE_META = ("og:title", "dc.title", "parsely-title", "sailthru.title")
+"""Declared titles in order of trust; ``twitter:title`` comes after the JSON-LD headline."""
+HEADING_TEXT_XPATH = lxml.etree.XPath(
+    ".//text()[not(ancestor::button or ancestor::script or ancestor::style or ancestor::svg"
+    " or ancestor::noscript)] | .//br"
+)
 PUBLISHED_TEXT_RE = re.compile(
     r"(?:published|posted|first published|发布(?:时间|日期|于)?|发表(?:时间|于)?|时间|日期)"
     r"\s*(?:on)?\s*[:：]?\s*",
@@ -95,6 +103,22 @@ BREADCRUMB_XPATH = lxml.etree.XPath(
     " or translate(@aria-label, 'BREADCRUMB', 'breadcrumb')='breadcrumb'"
     " or contains(@itemtype, 'BreadcrumbList')]"
 )
+LOCATION_XPATH = lxml.etree.XPath(
+    "//*[self::div or self::p or self::nav or self::span or self::li]"
+    "[starts-with(normalize-space(text()[1]), '当前位置')"
+    " or starts-with(normalize-space(text()[1]), '您的位置')"
+    " or starts-with(normalize-space(text()[1]), '您现在的位置')"
+    " or starts-with(normalize-space(text()[1]), '所在位置')"
+    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'), 'location')"
+    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'),"
+    " 'you are here')]"
+)
+"""A trail led by a "you are here" label, no breadcrumb class: ``当前位置：首页 > 健康``."""
+LOCATION_LABEL_RE = re.compile(
+    r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|location|you are here)\s*[:：]\s*", re.I
+)
+CURRENT_PAGE_CRUMBS = frozenset({"正文", "内容", "详情", "article", "content"})
+"""Trail ends that stand for "this page" rather than a section."""
 CRUMB_SEPARATOR_RE = re.compile(r"^[\s>»›/|\\→·]*$")
 HOME_CRUMBS = frozenset({"home", "首页", "主页", "homepage"})
 VISIBLE_TEXT_XPATH = lxml.etree.XPath(
@@ -186,13 +210,18 @@ def _headline(
 ) -> str:
     title = _text(tree.find(".//title"))
     site = _site_name(meta, title)
+    meta_title = next((meta[key] for key in TITLE_META if meta.get(key)), "")
     declared = [
-        _without_site(meta.get("og:title", ""), site),
+        _without_site(meta_title, site),
         _without_site(text_value(first_value(objects, "headline")) or "", site),
         _without_site(meta.get("twitter:title", ""), site),
         title,
     ]
-    headings = [_text(h1) for h1 in [*tree.xpath(ARTICLE_H1_XPATH), *tree.iter("h1")]]
+    headings = [
+        _heading_text(h1)
+        for h1 in [*tree.xpath(ARTICLE_H1_XPATH), *tree.iter("h1")]
+        if not _is_logo(h1)
+    ]
     for heading in headings:
         if heading and any(_same_title(heading, other) for other in declared if other):
             return heading
@@ -201,6 +230,23 @@ def _headline(
     if len(single) == 1 and _fold(single[0]) != _fold(site) and _visible_title(single[0], stated):
         return single[0]
     return next((value for value in (*declared[:3], *headings, _strip_site(title)) if value), "")
+
+
+def _is_logo(heading: lxml.html.HtmlElement) -> bool:
+    """A heading that is one link to the home page: the site's logo, not the page's title."""
+    links = heading.findall(".//a[@href]")
+    if len(links) != 1 or _text(links[0]) != _text(heading):
+        return False
+    return urlsplit(links[0].get("href", "")).path in ("", "/")
+
+
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    """What a reader sees of a heading: no button labels or scripts, a line break is a space."""
+    parts = [
+        " " if isinstance(node, lxml.etree._Element) else str(node)
+        for node in HEADING_TEXT_XPATH(heading)
+    ]
+    return " ".join("".join(parts).split())
 
 
 def _visible_title(heading: str, declared: list[str]) -> bool:
@@ -355,7 +401,7 @@ def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> 
             crumbs = _jsonld_crumbs(obj.get("itemListElement"))
             if crumbs:
                 return crumbs
-    for container in BREADCRUMB_XPATH(tree):
+    for container in [*BREADCRUMB_XPATH(tree), *LOCATION_XPATH(tree)]:
         crumbs = _markup_crumbs(container)
         if len(crumbs) >= 2:
             return crumbs
@@ -380,8 +426,13 @@ def _jsonld_crumbs(elements: Any) -> tuple[str, ...]:
 
 def _markup_crumbs(container: lxml.html.HtmlElement) -> tuple[str, ...]:
     pieces = [" ".join(text.split()) for text in container.itertext()]
+    if pieces:
+        pieces[0] = LOCATION_LABEL_RE.sub("", pieces[0])
     crumbs = [piece for piece in pieces if piece and not CRUMB_SEPARATOR_RE.match(piece)]
-    return tuple(crumb.strip(" >»›/|\\→·") for crumb in crumbs)
+    crumbs = [crumb.strip(" >»›/|\\→·") for crumb in crumbs]
+    while crumbs and crumbs[-1].lower() in CURRENT_PAGE_CRUMBS:
+        crumbs.pop()
+    return tuple(crumb for crumb in crumbs if crumb)
 
 
 def _language(
@@ -427,7 +478,10 @@ def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> s
     for href in hrefs:
         if not href.strip():
             continue
-        target = urlsplit(urljoin(url, href.strip()))
+        joined = join_url(url, href)
+        if joined is None:
+            continue
+        target = urlsplit(joined)
         home = target.path in {"", "/"} and page.path not in {"", "/"}
         if target.scheme in {"http", "https"} and not (home and target.netloc != page.netloc):
             return target.geturl()
