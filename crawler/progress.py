@@ -5,7 +5,7 @@ Anywhere else (cron, scrapyd, a pipe into a file) a bar would be noise, so a pla
 emitted every ``interval`` seconds and once at the end. No Scrapy here: any long loop can use
 it::
 
-    with Progress("export", unit="article", total=count) as progress:
+    with Progress("export", unit="articles", total=count) as progress:
         for row in rows:
             ...
             progress.advance(1, written=n)
@@ -31,15 +31,16 @@ class Progress:
         self,
         desc: str,
         *,
-        unit: str = "item",
+        unit: str = "items",
         total: int | None = None,
         interval: float = 30.0,
         stream: TextIO | None = None,
         emit: Callable[[str], None] | None = None,
         bar: bool | None = None,
     ) -> None:
-        """``emit`` receives the plain lines (default: written to ``stream``); ``bar`` forces
-        the bar on or off (default: on when ``stream``, stderr by default, is a terminal)."""
+        """``unit`` is the plural noun shown ("pages"); ``emit`` receives the plain lines
+        (default: written to ``stream``); ``bar`` forces the bar on or off (default: on when
+        ``stream``, stderr by default, is a terminal)."""
         self.desc = desc
         self.unit = unit
         self.total = total
@@ -50,11 +51,12 @@ class Progress:
         self.counters: dict[str, int | float | str] = {}
         self.started = time.monotonic()
         self.last_line = self.started
+        self.lines = 0
         use_bar = bar if bar is not None else _is_terminal(self.stream)
         self.bar: tqdm | None = (
             tqdm(
                 desc=desc,
-                unit=f" {unit}s",
+                unit=f" {unit}",
                 total=total,
                 file=self.stream,
                 dynamic_ncols=True,
@@ -81,21 +83,25 @@ class Progress:
         now = time.monotonic()
         if now - self.last_line >= self.interval:
             self.last_line = now
+            self.lines += 1
             self.emit(self.line())
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         of_total = f"/{self.total}" if self.total is not None else ""
-        text = f"{self.desc}: {self.done}{of_total} {self.unit}s, {self.done / elapsed:.1f}/s"
+        text = f"{self.done}{of_total} {self.unit}, {self.done / elapsed:.1f}/s"
+        if self.desc:
+            text = f"{self.desc}: {text}"
         counters = self._counters_text()
         return f"{text}, {counters}" if counters else text
 
     def close(self) -> None:
+        """Finish the bar; off a terminal, a last line if the run was long enough to show any."""
         if self.bar is not None:
             self.bar.set_postfix_str(self._counters_text(), refresh=False)
             self.bar.close()
             self.bar = None
-        else:
+        elif self.lines:
             self.emit(self.line() + " (done)")
 
     @contextmanager

@@ -34,7 +34,7 @@ def reparse(db: str, everything: bool) -> None:
             total = count_stored_pages(session, None if everything else PARSER_VERSION)
         with Progress(
             "reparse",
-            unit="version",
+            unit="versions",
             total=total,
             interval=settings.getfloat("PROGRESS_INTERVAL"),
         ) as progress:

@@ -61,7 +61,7 @@ def test_rejected_pages_become_articles_once(archive_url):
     engine.dispose()
 
 
-def test_reparse_command_reports_progress(sqlite_url):
+def test_reparse_command_reports_progress(sqlite_url, monkeypatch):
     engine = create_archive_engine(sqlite_url)
     for entry in SITE.truth["articles"][:4]:
         archive_fetch(engine, entry["path"])
@@ -71,6 +71,10 @@ def test_reparse_command_reports_progress(sqlite_url):
     engine.dispose()
     assert seen == [(1, 0), (2, 0), (3, 0), (4, 0)]
 
+    monkeypatch.setattr("crawler.settings.PROGRESS_INTERVAL", 0)
     result = CliRunner().invoke(main, ["reparse", "--all", "--db", sqlite_url])
     assert result.exit_code == 0, result.output
-    assert re.match(r"reparse: 4/4 versions, [\d.]+/s, changed=0 failed=0 \(done\)$", result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("reparse: 1/4 versions, ")
+    assert re.match(r"reparse: 4/4 versions, [\d.]+/s, changed=0 failed=0 \(done\)$", lines[-1])
