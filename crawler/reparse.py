@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.parsers import PARSER_VERSION, ParseError, parse_article
+from crawler.parsers import PARSER_VERSION, ParseError, parse_article, require_article
 from crawler.parsers.content import ContentProfile
 from crawler.parsers.records import Article
 from crawler.profiles import profile_for
@@ -69,7 +69,9 @@ def reparse(
             headers = {"content-type": page.content_type} if page.content_type else None
             try:
                 profile = profile_for(page.url, profiles)
-                article = normalize_article(parser(page.body, page.url, headers, profile))
+                article = normalize_article(
+                    require_article(parser(page.body, page.url, headers, profile))
+                )
             except ParseError:
                 result.failed += 1
                 if on_page:
@@ -109,7 +111,9 @@ def _adopt_unparsed(
         for page in unparsed_pages(reader):
             headers = {"content-type": page.content_type} if page.content_type else None
             try:
-                parsed = parser(page.body, page.url, headers, profile_for(page.url, profiles))
+                parsed = require_article(
+                    parser(page.body, page.url, headers, profile_for(page.url, profiles))
+                )
             except ParseError:
                 continue
             article = normalize_article(parsed)

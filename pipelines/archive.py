@@ -194,6 +194,11 @@ def to_fetch_record(item: FetchItem) -> FetchRecord:
         content_type=item.content_type,
         etag=item.etag,
         last_modified=item.last_modified,
+        protocol=item.protocol,
+        reason=item.reason,
+        headers=item.headers,
+        request_method=item.request_method,
+        request_headers=item.request_headers,
     )
 
 

@@ -156,6 +156,9 @@ class ArchiveWriter:
         if new_blobs:
             session.execute(insert(BLOBS), new_blobs)
         result.new_blobs += len(new_blobs)
+        # A batch without HTTP details leaves their columns out of the insert, so writing
+        # needs only the columns fetches had before those details were kept.
+        captured = any(f.protocol is not None for f in fetches)
         rows = [
             {
                 "key": f.key,
@@ -170,6 +173,7 @@ class ArchiveWriter:
                 "fetched_at": f.fetched_at,
                 "blob_sha256": blob_of[f.key],
             }
+            | (_http_record(f) if captured else {})
             for f in fetches
         ]
         returned = session.execute(insert(FETCHES).returning(m.Fetch.id, m.Fetch.key), rows)
@@ -498,6 +502,20 @@ def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink
         yield "next", 0, article.next
     for position, link in enumerate(article.related):
         yield "related", position, link
+
+
+def _http_record(fetch: FetchRecord) -> dict[str, object]:
+    return {
+        "protocol": fetch.protocol,
+        "reason": fetch.reason,
+        "headers": _pairs(fetch.headers),
+        "request_method": fetch.request_method,
+        "request_headers": _pairs(fetch.request_headers),
+    }
+
+
+def _pairs(headers: tuple[tuple[str, str], ...] | None) -> list[list[str]] | None:
+    return None if headers is None else [[name, value] for name, value in headers]
 
 
 def _tombstone_reason(fetch: FetchRecord) -> str | None:

@@ -119,6 +119,15 @@ class Fetch(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     fetched_at: Mapped[datetime] = mapped_column(Timestamp)
     blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    protocol: Mapped[str | None] = mapped_column(String(20))
+    """``HTTP/1.1``…; with ``reason``, ``headers`` and the request columns, what a faithful WARC
+    record needs. ``None`` on fetches archived before they were kept."""
+    reason: Mapped[str | None] = mapped_column(String(100))
+    """The status line's reason phrase."""
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    """Response headers in order, ``[name, value]`` pairs, repeated names kept."""
+    request_method: Mapped[str | None] = mapped_column(String(10))
+    request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class Cluster(Base):

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "diff": "crawler.cli.reading:diff",
     "clusters": "crawler.cli.reading:clusters",
     "export": "crawler.cli.exporting:export",
+    "import": "crawler.cli.warc:import_warc",
     "extract": "crawler.cli.extracting:extract",
     "save-fixture": "crawler.cli.extracting:save_fixture",
     "reparse": "crawler.cli.maintenance:reparse",

@@ -1,4 +1,5 @@
-"""``export``: any archive table to CSV, JSONL or Parquet, a file or stdout."""
+"""``export``: any archive table to CSV, JSONL or Parquet, a file or stdout; the fetches as
+WARC or WACZ (by the file name: ``.warc.gz``, ``.wacz``)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ TIME_FORMATS = ("%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:
 @click.option("--since", type=click.DateTime(TIME_FORMATS), help="First seen at or after (UTC).")
 @click.option("--until", type=click.DateTime(TIME_FORMATS), help="First seen before (UTC).")
 @click.option("--raw", is_flag=True, help="CSV without the BOM and formula-cell neutralising.")
+@click.option("--run", type=int, help="WARC/WACZ: only this crawl run's fetches.")
+@click.option(
+    "--max-size",
+    type=click.IntRange(min=1),
+    help="WARC/WACZ: a new WARC file past this many bytes (crawl-00000.warc.gz, ...).",
+)
 def export(
     path: str,
     db: str,
@@ -56,6 +63,8 @@ def export(
     since: datetime | None,
     until: datetime | None,
     raw: bool,
+    run: int | None,
+    max_size: int | None,
 ) -> None:
     """Export an archive table to CSV, JSONL or Parquet, with a manifest beside the file.
 
@@ -63,7 +72,17 @@ def export(
     writes to stdout (no manifest). CSV is Excel-safe unless --raw.
 
     Example: healtharchive export articles.parquet --lang zh --since 2025-01-01
+
+    A .warc.gz or .wacz file gets the fetches themselves (--site, --since/--until on the fetch
+    time, --run, --max-size). Example: healtharchive export crawl.wacz --run 2
     """
+    from crawler.cli.warc import export_web_archive, is_web_archive
+
+    if path != "-" and is_web_archive(Path(path)):
+        export_web_archive(
+            Path(path), db, site=site, run=run, since=since, until=until, max_size=max_size
+        )
+        return
     from storage.export import Filters, export_table, table_for
     from storage.reader import open_reader
 

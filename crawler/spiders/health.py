@@ -14,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -29,7 +30,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
-from crawler.parsers import NotHtml, ParseError, parse_article
+from crawler.parsers import Article, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
 from crawler.signals import record_fetch
@@ -136,6 +137,10 @@ class HealthSpider(Spider):
     def record_fetch(self, fetch: FetchItem) -> None:
         record_fetch(self.crawler, fetch)
 
+    def fetch_item(self, response: Response) -> FetchItem:
+        """The fetch record of ``response``; a spider replaying stored responses overrides it."""
+        return fetch_item(response)
+
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         """Every in-scope page a sitemap (or sitemap index) lists.
 
@@ -144,7 +149,7 @@ class HealthSpider(Spider):
         @returns requests 200
         @returns items 0 0
         """
-        self.record_fetch(fetch_item(response))
+        self.record_fetch(self.fetch_item(response))
         if response.status != 200:
             return
         body = response.body
@@ -177,7 +182,7 @@ class HealthSpider(Spider):
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
-        fetch = fetch_item(response)
+        fetch = self.fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
             self.record_fetch(fetch)
         if response.status != 200:
@@ -201,8 +206,7 @@ class HealthSpider(Spider):
         except ParseError as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
         else:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
-            yield ArticleItem(fetch_key=fetch.key, article=article)
+            yield from self._archive_if_article(fetch, article)
         yield from self.follow_links(response)
 
     def follow_links(self, response: Response) -> Iterator[Request]:
@@ -212,6 +216,19 @@ class HealthSpider(Spider):
             url = strip_tracking(link.url)
             if self.in_scope(url) and self.follows(url):
                 yield response.follow(url, self.parse_page, errback=self.on_error)
+
+    def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
+        """Archive the page as an article only when the parser judged it one; count why not."""
+        decision = article.decision
+        stats = self.crawler.stats
+        if decision.is_article:
+            stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            yield ArticleItem(fetch_key=fetch.key, article=article)
+        elif decision.reason == "empty_body":
+            stats.inc_value(f"{PARSE_OUTCOMES}/empty_body")
+        else:
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article/{decision.reason}")
 
     def in_scope(self, url: str) -> bool:
         """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
@@ -275,7 +292,15 @@ def is_sitemap(response: Response) -> bool:
 
 
 def fetch_item(response: Response) -> FetchItem:
-    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    """The fetch record of a response, with what a faithful WARC record of it needs.
+
+    Scrapy keeps neither the status line's reason phrase (the standard one for the status is
+    stored) nor the header names' case (they arrive Title-Cased); header order and repeated
+    headers are kept. The body is the decoded one, so a decoded response's ``Content-Encoding``
+    is already gone from its headers.
+    """
+    request = response.request
+    redirects = request.meta.get("redirect_urls") if request else None
     headers = response.headers
     return FetchItem(
         key=uuid.uuid4().hex,
@@ -287,7 +312,27 @@ def fetch_item(response: Response) -> FetchItem:
         content_type=_header(headers, b"Content-Type"),
         etag=_header(headers, b"ETag"),
         last_modified=_header(headers, b"Last-Modified"),
+        protocol=response.protocol or "HTTP/1.1",
+        reason=_reason(response.status),
+        headers=header_pairs(headers),
+        request_method=request.method if request else None,
+        request_headers=header_pairs(request.headers) if request else None,
     )
+
+
+def header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    )
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def text_headers(response: Response) -> dict[str, str]:

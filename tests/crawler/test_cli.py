@@ -96,6 +96,9 @@ def test_extract_reports_unparseable_files(tmp_path):
         (("export", "x.csv", "--db", "/nonexistent/archive.db"), "error: no archive at"),
         (("diff", "http://nowhere/", "--db", "{archive}"), "error: no archived article"),
         (("crawl", "ftp://site/", "--db", "{tmp}/a.db"), "error: not an http(s) URL"),
+        (("export", "{tmp}/x.warc.gz", "--db", "{archive}"), "error: no fetches match"),
+        (("export", "{tmp}/x.wacz", "--db", "{archive}"), "error: no fetches match"),
+        (("import", "{tmp}/none.warc.gz", "--db", "{tmp}/a.db"), "error: no such WARC file"),
     ],
 )
 def test_expected_failures_are_one_line(archive, tmp_path, args, message):

@@ -67,9 +67,7 @@ def test_gzipped_sitemap_index_and_urlset(spider, fetches):
         b"<url><loc>http://elsewhere.example/b.html</loc></url></urlset>"
     )
     out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/a.xml", urlset)))
-    assert [(r.url, r.callback) for r in out] == [
-        ("http://site.example/a.html", spider.parse_page)
-    ]
+    assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
 
 
 def test_article_page_records_fetch_yields_article_and_links(spider, fetches):
@@ -117,7 +115,5 @@ def test_sitemap_reached_by_an_ordinary_link_is_read_as_a_sitemap(spider, fetche
     )
     out = list(spider.parse_page(response(XmlResponse, ROOT + "sitemap.xml", urlset)))
     assert [f.url for f in fetches] == [ROOT + "sitemap.xml"]
-    assert [(r.url, r.callback) for r in out] == [
-        ("http://site.example/a.html", spider.parse_page)
-    ]
+    assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
     assert spider.crawler.stats.get_value("healtharchive/dropped/missing_title") is None
