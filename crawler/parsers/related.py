@@ -67,7 +67,7 @@ NAVIGATION_PATH_RE = re.compile(
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
-MIN_TITLE_CJK = 6
+MIN_TITLE_CJK = 5
 """An article title has words enough; "Wellness", "Mental Health" or "时政新闻" is a channel."""
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_CHARS = 60
