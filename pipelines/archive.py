@@ -1,6 +1,7 @@
 """Write fetches and articles into the SQL archive in batches.
 
-Fetch records arrive by the :data:`crawler.signals.fetch_recorded` signal, articles as items.
+Fetch records arrive by the :data:`crawler.signals.fetch_recorded` signal, articles as items,
+URLs known unchanged without a fetch by :data:`crawler.signals.url_unchanged`.
 A batch is committed when it is full, on a timer, and when the spider closes, so a crash loses
 at most the uncommitted batch. A failed commit (a locked SQLite file, a PostgreSQL restart)
 keeps the batch pending and is retried; records are never silently discarded.
@@ -29,7 +30,7 @@ from twisted.internet import task
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.parsers import PARSER_VERSION
-from crawler.signals import fetch_recorded
+from crawler.signals import fetch_recorded, url_unchanged
 from pipelines.dedup import near_dup_config
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
@@ -39,6 +40,8 @@ from storage.runs import finish_run, start_run
 logger = logging.getLogger(__name__)
 
 STATS = "healtharchive/archive"
+INCOMPLETE = "incomplete"
+"""Status of a run that could not store every record: ``crawl --resume`` completes it."""
 
 
 class ArchivePipeline:
@@ -60,6 +63,7 @@ class ArchivePipeline:
         self.timer: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.fetch_recorded, signal=fetch_recorded)
+        crawler.signals.connect(self.url_unchanged, signal=url_unchanged)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -82,6 +86,12 @@ class ArchivePipeline:
         if self.writer is None:
             return
         self.writer.add_fetch(to_fetch_record(fetch))
+        self._flush_if_full()
+
+    def url_unchanged(self, url: str) -> None:
+        if self.writer is None:
+            return
+        self.writer.add_unchanged(url)
         self._flush_if_full()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
@@ -125,7 +135,7 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None:
             return
-        status = "finished" if reason == "finished" and not self.writer.pending else reason
+        status = INCOMPLETE if self.writer.pending else reason
         stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
         try:
             finish_run(self.writer.engine, self.writer.run_id, status, stats)
@@ -199,6 +209,7 @@ def to_fetch_record(item: FetchItem) -> FetchRecord:
         headers=item.headers,
         request_method=item.request_method,
         request_headers=item.request_headers,
+        blob_sha256=item.blob_sha256,
     )
 
 

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 @click.option("--no-sitemap", is_flag=True, help="Do not read /sitemap.xml.")
 @click.option("--no-revisit", is_flag=True, help="Do not re-fetch articles already in the archive.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Download every page again: no conditional requests, no sitemap lastmod skips.",
+)
+@click.option(
     "--resume", is_flag=True, help="Continue the last interrupted crawl of these start URLs."
 )
 @click.option(
@@ -45,6 +50,7 @@ def crawl(
     max_pages: int,
     no_sitemap: bool,
     no_revisit: bool,
+    full: bool,
     resume: bool,
     lock: bool,
     redis_url: str | None,
@@ -73,6 +79,7 @@ def crawl(
             settings={"LOG_LEVEL": log_level, "PROGRESS_OUTPUT": "stderr"}
             | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
             | ({"LOG_FILE": log_file} if log_file else {})
+            | ({"RECRAWL_FULL": True} if full else {})
             | _parse_overrides(overrides),
             sitemap=not no_sitemap,
             revisit=not no_revisit,
@@ -136,8 +143,15 @@ def run_demo(db: str, port: int, log_file: str) -> None:
 @click.option("--port", type=int, default=8800, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--edition", type=click.IntRange(1, 2), default=1, show_default=True)
+@click.option(
+    "--articles",
+    type=click.IntRange(216),
+    default=216,
+    show_default=True,
+    help="Size of the site, for load tests; the same number always gives the same site.",
+)
 @click.option("--truth", type=click.Path(dir_okay=False), help="Write the ground truth JSON here.")
-def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
+def demo_site(port: int, host: str, edition: int, articles: int, truth: str | None) -> None:
     """Serve the bundled demo health site until Ctrl-C.
 
     Example: healtharchive demo-site --port 8800 --truth truth.json
@@ -147,12 +161,12 @@ def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
     from crawler.demo.truth import write_truth
 
     with clear_errors():
-        site = build_site(edition=edition)
+        site = build_site(edition=edition, articles=articles)
         if truth:
             write_truth(site, truth)
             click.echo(f"ground truth written to {truth}")
         server = DemoServer(site, host=host, port=port)
-        click.echo(f"serving the demo site (edition {edition}) at http://{host}:{port}/")
+        click.echo(f"serving the demo site (edition {edition}) at {server.url}/")
         server.serve_forever()
 
 
@@ -277,6 +291,9 @@ def print_summary(summary: CrawlSummary) -> None:
     click.echo(f"  errors               {sum(summary.errors.values())}")
     for reason, count in sorted(summary.errors.items()):
         click.echo(f"    {reason}: {count}")
+    click.echo(f"  refused              {sum(summary.refused.values())}")
+    for reason, count in sorted(summary.refused.items()):
+        click.echo(f"    {reason}: {count}")
     click.echo(f"  archive              {summary.archive}")
 
 
@@ -284,6 +301,9 @@ def check_summary(summary: CrawlSummary) -> None:
     if summary.finish_reason == "shutdown":
         raise CrawlError("crawl interrupted: run the same command with --resume to continue")
     if summary.unsaved:
-        raise CrawlError(f"{summary.unsaved} records could not be written to the archive")
+        raise CrawlError(
+            f"{summary.unsaved} records could not be written to the archive: "
+            "free the space or fix the database, then run the same command with --resume"
+        )
     if summary.pages_fetched == 0 and summary.errors:
         raise CrawlError("no page could be fetched; see the errors above")
