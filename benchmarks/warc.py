@@ -137,6 +137,10 @@ def export(db: str, target: Path):  # type: ignore[no-untyped-def]
     return result
 
 
+def run_quiet(command: list[str]) -> None:
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+
+
 def timed(func, *args):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     value = func(*args)
@@ -170,14 +174,19 @@ def main() -> None:
             rows.append((copy_time, warc_time))
             shutil.rmtree(folder / f"copy{attempt}")
         copy_time, warc_time = min(r[0] for r in rows), min(r[1] for r in rows)
-        process_copy, _ = timed(
-            subprocess.run,
-            [sys.executable, __file__, "--copy", db, str(folder / "copy-process")],
-        )
-        process_warc, _ = timed(
-            subprocess.run,
-            [sys.executable, "-m", "crawler", "export", str(folder / "p.warc.gz"), "--db", db],
-        )
+        processes = []
+        for attempt in range(3):
+            copy_out = folder / f"copy-process{attempt}"
+            process_copy, _ = timed(
+                run_quiet, [sys.executable, __file__, "--copy", db, str(copy_out)]
+            )
+            process_warc, _ = timed(
+                run_quiet,
+                [sys.executable, "-m", "crawler", "export", str(folder / "p.warc.gz"), "--db", db],
+            )
+            processes.append((process_copy, process_warc))
+            shutil.rmtree(copy_out)
+        process_copy, process_warc = min(p[0] for p in processes), min(p[1] for p in processes)
         warc_size = sum(p.stat().st_size for p in result.files)
         mb = payload / 1e6
         print(
@@ -197,7 +206,7 @@ def main() -> None:
             f"fetches/s, {mb / warc_time:.1f} MB/s) | {warc_time / copy_time:.2f}x |"
         )
         print(
-            f"| whole process | {process_copy:.2f} s | {process_warc:.2f} s | "
+            f"| whole process, best of 3 | {process_copy:.2f} s | {process_warc:.2f} s | "
             f"{process_warc / process_copy:.2f}x |"
         )
 
