@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from crawler.parsers import PARSER_VERSION, ParseError, parse_article
+from crawler.parsers import PARSER_VERSION, ParseError, parse_article, require_article
 from crawler.parsers.content import ContentProfile
 from crawler.parsers.records import Article
 from crawler.profiles import profile_for
@@ -47,8 +47,11 @@ def reparse(
     only_stale: bool = True,
     near_dup: NearDupConfig | None = None,
     profiles: Mapping[str, ContentProfile] | None = None,
+    on_page: Callable[[ReparseResult], None] | None = None,
 ) -> ReparseResult:
     """Re-extract every archived version (or only those made by another parser version).
+
+    ``on_page`` is called with the running totals after each version (for progress).
 
     Then offer the parser every archived HTML page no article came from: what it accepts now,
     under a canonical URL the archive does not know yet, is archived as a new article in a crawl
@@ -66,9 +69,13 @@ def reparse(
             headers = {"content-type": page.content_type} if page.content_type else None
             try:
                 profile = profile_for(page.url, profiles)
-                article = normalize_article(parser(page.body, page.url, headers, profile))
+                article = normalize_article(
+                    require_article(parser(page.body, page.url, headers, profile))
+                )
             except ParseError:
                 result.failed += 1
+                if on_page:
+                    on_page(result)
                 continue
             content_hash = article_hash(article)
             replace_extracted(writer, page, article, content_hash, parser_version)
@@ -79,6 +86,8 @@ def reparse(
                     (page.article_id, signature_bytes(minhash(article.articleBody, near_dup)))
                 )
             pending += 1
+            if on_page:
+                on_page(result)
             if pending >= BATCH:
                 cluster_articles(writer, signed, near_dup)
                 writer.commit()
@@ -102,7 +111,9 @@ def _adopt_unparsed(
         for page in unparsed_pages(reader):
             headers = {"content-type": page.content_type} if page.content_type else None
             try:
-                parsed = parser(page.body, page.url, headers, profile_for(page.url, profiles))
+                parsed = require_article(
+                    parser(page.body, page.url, headers, profile_for(page.url, profiles))
+                )
             except ParseError:
                 continue
             article = normalize_article(parsed)

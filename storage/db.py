@@ -7,12 +7,16 @@ reached with ``postgresql+psycopg://`` URLs through the very same models.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import functools
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +27,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from storage.errors import ArchiveError
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///archive.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 0x6865616C7468  # "health": one advisory lock id for this application
 
 
@@ -127,9 +132,35 @@ def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
+
+
+@functools.cache
+def migrations_dir() -> Path:
+    """The migration scripts as a real directory, which Alembic needs.
+
+    Installed normally they are one; inside a zipped egg (as scrapyd runs the project) they are
+    copied out once per process into a temporary directory removed at exit.
+    """
+    source = files("storage") / "migrations"
+    if isinstance(source, Path):
+        return source
+    target = Path(tempfile.mkdtemp(prefix="healtharchive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(source, target)
+    return target
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                (target / entry.name).mkdir()
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -103,7 +103,7 @@ def resumable_run(session: Session, start_urls: Sequence[str]) -> m.CrawlRun | N
     """The latest run with these start URLs that never finished (killed or crashed)."""
     latest = session.scalar(
         select(m.CrawlRun)
-        .where(m.CrawlRun.status.notin_(["finished"]))
+        .where(m.CrawlRun.status.notin_(["finished", "overlap"]))
         .order_by(m.CrawlRun.id.desc())
         .limit(1)
     )

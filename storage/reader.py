@@ -19,12 +19,12 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from storage.errors import ArchiveError
 
-VERSIONS_DIR = Path(__file__).with_name("migrations") / "versions"
 REVISION_RE = re.compile(
     r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w.-]+|None)['\"]?", re.M
 )
@@ -35,13 +35,16 @@ POSTGRES_CONNECT_TIMEOUT_S = 5
 
 @cache
 def head_revision() -> str:
-    """The newest migration: the one revision no other revision names as its parent."""
+    """The newest migration: the one revision no other revision names as its parent.
+
+    Read through :mod:`importlib.resources` so that it works inside a zipped egg too.
+    """
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in VERSIONS_DIR.glob("*.py"):
-        found = dict(
-            (key, value) for key, value in REVISION_RE.findall(path.read_text(encoding="utf-8"))
-        )
+    for entry in (files("storage") / "migrations" / "versions").iterdir():
+        if not entry.name.endswith(".py"):
+            continue
+        found = dict(REVISION_RE.findall(entry.read_text(encoding="utf-8")))
         if "revision" in found:
             revisions.add(found["revision"])
             parents.add(found.get("down_revision", "None"))
@@ -201,7 +204,7 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def placeholders(names: Sequence[str]) -> str:
+def placeholders(names: Sequence[Any]) -> str:
     """``:p0, :p1, ...`` for an ``IN`` list, with :func:`bind` building the parameters."""
     return ", ".join(f":p{i}" for i in range(len(names)))
 

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "reparse": "crawler.cli.maintenance:reparse",
     "db": "crawler.cli.maintenance:db",
     "generate-archive": "crawler.cli.generating:generate_archive",
+    "build-egg": "crawler.cli.deploying:build_egg",
 }
 """Subcommand name -> ``module:attribute`` of its click command, loaded on first use."""
 

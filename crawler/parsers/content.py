@@ -26,13 +26,18 @@ import lxml.html
 from crawler.parsers.content_rules import (
     ALWAYS_JUNK_TAGS,
     BLOCK_TAGS,
+    BOILERPLATE_MAX_CHARS,
+    CONSENT,
     CONTAINER_TAGS,
+    HEADING_TAGS,
     HIDDEN,
     LANDMARK_JUNK_TAGS,
     NOT_FURNITURE,
     STRONG_FURNITURE,
     furniture_signal,
+    is_boilerplate_text,
     is_hidden,
+    is_section_label,
 )
 from crawler.parsers.document import Document
 
@@ -40,6 +45,10 @@ PROSE_MIN_CHARS = 80
 """A block this long without being mostly links is article prose."""
 SENTENCE_MIN_CHARS = 25
 """A shorter block still counts as prose when it ends like a sentence."""
+SHORT_LINE_MIN_CHARS = 10
+SHORT_LINE_WEIGHT = 0.1
+"""A short line without links (a blog's one-line paragraphs, a product's specs) is a little prose:
+enough that a post written line by line still outweighs the menus around it."""
 SENTENCE_END = frozenset(".!?。！？…\"'”’):;")
 TEASER_ENDS = ("...", "…", "..")
 """Teaser snippets of other articles are cut off like this."""
@@ -49,6 +58,15 @@ LINK_PENALTY = 2.0
 """Link characters inside a prose block cost this much, so teaser paragraphs lose to prose."""
 PROTECT_SHARE = 0.5
 """A furniture-looking element holding this share of the page's prose is the page itself."""
+CLIMB_SCORE_SHARE = 0.5
+CLIMB_MIN_GAIN = 100
+CLIMB_MIN_SHARE = 0.25
+"""An ancestor of the best container is taken when it adds this much prose (CJK weighted) and
+keeps this share of the best score."""
+HIDDEN_PROTECT_SHARE = 0.7
+"""A hidden element holding this much of the page's prose is the article a script reveals on
+load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
+PROTECT_SHARES = {HIDDEN: HIDDEN_PROTECT_SHARE, CONSENT: float("inf")}
 WEAK_MAX_PROSE = 400
 """A weak furniture name (``meta``, ``more``) only condemns an element with less prose than this."""
 CJK_SCALE = 3
@@ -101,15 +119,24 @@ class MainContent:
     """Body text, one paragraph per line, without the headline."""
     link_density: float
     """Share of the text's characters inside links; listings score high."""
+    origin: lxml.html.HtmlElement | None = None
+    """The element of the page's own tree the text was taken from (where it sits on the page)."""
+    teasers: int = 0
+    """Teaser cards and "..."-cut excerpts of other pages left out of the text: a listing's mark."""
 
 
 def main_content(doc: Document, profile: ContentProfile | None = None) -> MainContent:
     """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched."""
-    node = _profiled_node(doc, profile) if profile is not None else None
-    if node is None:
-        node = _generic_node(doc.tree)
+    found = _profiled_node(doc, profile) if profile is not None else None
+    origin, node, teasers = (*found, 0) if found is not None else _generic_node(doc.tree)
     text, link_chars = serialize(node)
-    return MainContent(node=node, text=text, link_density=link_chars / len(text) if text else 0.0)
+    return MainContent(
+        node=node,
+        text=text,
+        link_density=link_chars / len(text) if text else 0.0,
+        origin=origin,
+        teasers=teasers,
+    )
 
 
 def serialize(node: lxml.html.HtmlElement) -> tuple[str, int]:
@@ -175,16 +202,21 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
     return link_chars
 
 
-def _generic_node(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _generic_node(
+    tree: lxml.html.HtmlElement,
+) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
+    """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
     walk = _Walk(root)
-    _, prose = walk.visit(root, [0, 0, ""], in_link=False)
+    _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
-        return _clean_copy(container, walk.rejected)
-    doomed = walk.rejected | walk.link_blocks | walk.cards | _teaser_group(container, walk.teasers)
-    return _clean_copy(container, doomed)
+        return container, _clean_copy(container, walk.rejected), 0
+    cut = _teaser_group(container, walk.teasers)
+    cards = _inside(container, walk.cards - walk.rejected)
+    doomed = walk.rejected | walk.link_blocks | walk.cards | walk.notices | cut
+    return container, _clean_copy(container, doomed), max(len(cards), len(cut))
 
 
 def _is_card(element: lxml.html.HtmlElement) -> bool:
@@ -218,8 +250,14 @@ def _teaser_group(
 
     One paragraph trailing off with "..." is prose; a run of them is a teaser list.
     """
-    inside = {t for t in teasers if any(a is container for a in t.iterancestors())}
+    inside = _inside(container, teasers)
     return inside if len(inside) >= TEASER_GROUP else set()
+
+
+def _inside(
+    container: lxml.html.HtmlElement, elements: Iterable[lxml.html.HtmlElement]
+) -> set[lxml.html.HtmlElement]:
+    return {e for e in elements if any(a is container for a in e.iterancestors())}
 
 
 class _Walk:
@@ -241,7 +279,12 @@ class _Walk:
         self.cards: set[lxml.html.HtmlElement] = set()
         self.code_depth = 0
         self.scores: dict[lxml.html.HtmlElement, float] = {}
-        self.suspects: list[tuple[lxml.html.HtmlElement, float, float, bool]] = []
+        self.suspects: list[tuple[lxml.html.HtmlElement, float, float, int]] = []
+        self.totals: dict[lxml.html.HtmlElement, tuple[float, float]] = {}
+        self.labels: list[lxml.html.HtmlElement] = []
+        self.notices: set[lxml.html.HtmlElement] = set()
+        self.prose_lost: dict[lxml.html.HtmlElement, float] = {}
+        self.removed_prose: dict[lxml.html.HtmlElement, float] = {}
 
     def visit(
         self, element: lxml.html.HtmlElement, block: list, in_link: bool
@@ -253,7 +296,7 @@ class _Walk:
                 self.rejected.add(element)
             return 0.0, 0.0
         in_link = in_link or tag == "a"
-        own = [0, 0, ""] if tag in BLOCK_TAGS else block
+        own: list = [0, 0, "", []] if tag in BLOCK_TAGS else block
         self._add(own, element.text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
@@ -277,32 +320,110 @@ class _Walk:
                 prose = 0.0
             if tag in CONTAINER_TAGS:
                 self.scores[element] = score
+            if tag in HEADING_TAGS and is_section_label(" ".join(own[3])):
+                self.labels.append(element)
+        self.totals[element] = (score, prose)
         signal = self._suspicion(element, tag) if not self.code_depth else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
-            self.suspects.append((element, score, prose, signal == HIDDEN))
+            self.suspects.append((element, score, prose, signal))
         return score, prose
 
     def choose(self, root: lxml.html.HtmlElement, total: float) -> lxml.html.HtmlElement:
-        """Reject suspects holding little of the page's ``total`` prose, then pick a container."""
+        """Reject suspects holding little of the page's ``total`` prose, then pick a container.
+
+        Consent managers go first and their text leaves the total: a long cookie policy must not
+        make the article look like a small part of the page.
+        """
         scores = self.scores
-        dead: set[lxml.html.HtmlElement] = set()
-        for element, score, prose, hidden in reversed(self.suspects):
-            if element in dead or (not hidden and prose >= PROTECT_SHARE * total > 0):
+        dead: dict[lxml.html.HtmlElement, float] = {}
+        for element, score, prose, signal in reversed(self.suspects):
+            if signal == CONSENT and element not in dead:
+                self._reject(element, score, dead)
+                total -= prose
+        for element in self._labelled_sections(total):
+            score, prose = self.totals.get(element, (0.0, 0.0))
+            if element not in dead and prose < PROTECT_SHARE * total:
+                self._reject(element, score, dead)
+        for element, score, prose, signal in reversed(self.suspects):
+            share = PROTECT_SHARES.get(signal, PROTECT_SHARE)
+            if element in dead or prose >= share * total > 0:
                 continue
-            self.rejected.add(element)
-            for ancestor in element.iterancestors():
-                if ancestor in scores:
-                    scores[ancestor] -= score
-            for inner in element.iter():
-                dead.add(inner)
-                scores.pop(inner, None)
+            self._reject(element, score, dead)
         best, best_score = root, 0.0
         if not total:
             return root
         for element, score in scores.items():
             if score > best_score:
                 best, best_score = element, score
-        return best
+        return self._climb(best, best_score)
+
+    def _labelled_sections(self, total: float) -> list[lxml.html.HtmlElement]:
+        """What a heading such as "Comments" or "More from the site" announces.
+
+        The heading's parent when that is a small box; when the parent is the article's own
+        wrapper, the heading and the siblings after it up to the next heading of its rank.
+        """
+        found = []
+        for heading in self.labels:
+            parent = heading.getparent()
+            if parent is None:
+                continue
+            if self.totals.get(parent, (0.0, 0.0))[1] < PROTECT_SHARE * total:
+                found.append(parent)
+                continue
+            found.append(heading)
+            for sibling in heading.itersiblings():
+                if sibling.tag in HEADING_TAGS and sibling.tag <= heading.tag:
+                    break
+                found.append(sibling)
+        return found
+
+    def _reject(
+        self, element: lxml.html.HtmlElement, score: float, dead: dict[lxml.html.HtmlElement, float]
+    ) -> None:
+        """Leave ``element`` out; its ancestors lose its score and prose, less what was taken."""
+        self.rejected.add(element)
+        inner_score = inner_prose = 0.0
+        for inner in element.iter():
+            if inner in dead:
+                inner_score += dead[inner]
+                inner_prose += self.removed_prose.get(inner, 0.0)
+        own = score - inner_score
+        own_prose = self.totals.get(element, (0.0, 0.0))[1] - inner_prose
+        for ancestor in element.iterancestors():
+            if ancestor in self.scores:
+                self.scores[ancestor] -= own
+            self.prose_lost[ancestor] = self.prose_lost.get(ancestor, 0.0) + own_prose
+        for inner in element.iter():
+            dead[inner] = 0.0
+            self.removed_prose.pop(inner, None)
+            self.scores.pop(inner, None)
+        dead[element] = score
+        self.removed_prose[element] = own_prose + inner_prose
+
+    def _climb(self, best: lxml.html.HtmlElement, best_score: float) -> lxml.html.HtmlElement:
+        """Widen the choice to an article or main element holding clearly more prose.
+
+        Templates split one article over sibling wrappers (a lead block, then the rest after an
+        embed or an ad); the wrapper of both scores lower once it also holds a share bar or a
+        link list, but those are cut from the copy anyway.
+        """
+        chosen = best
+        prose = self._prose(best)
+        for ancestor in best.iterancestors():
+            if ancestor.tag in ("body", "html") or ancestor not in self.scores:
+                break
+            if self.scores[ancestor] < CLIMB_SCORE_SHARE * best_score:
+                break
+            if not _semantic_body(ancestor):
+                continue
+            wider = self._prose(ancestor)
+            if wider >= prose + max(CLIMB_MIN_GAIN, CLIMB_MIN_SHARE * prose):
+                chosen, prose = ancestor, wider
+        return chosen
+
+    def _prose(self, element: lxml.html.HtmlElement) -> float:
+        return self.totals.get(element, (0.0, 0.0))[1] - self.prose_lost.get(element, 0.0)
 
     def _add(self, block: list, text: str | None, in_link: bool) -> None:
         if not text:
@@ -315,11 +436,16 @@ class _Walk:
         if in_link:
             block[1] += size
         block[2] = stripped[-3:]
+        if block[0] <= BOILERPLATE_MAX_CHARS * self.scale:
+            block[3].append(stripped)
 
     def _weight(self, element: lxml.html.HtmlElement, block: list) -> float:
-        chars, link_chars, end = block
+        chars, link_chars, end, pieces = block
         if not chars:
             return 0.0
+        if is_boilerplate_text(" ".join(pieces)):
+            self.notices.add(element)
+            return -float(chars)
         if link_chars > LINK_DENSE * chars:
             return -float(chars)
         if end.endswith(TEASER_ENDS):
@@ -327,6 +453,8 @@ class _Walk:
             return 0.0
         if chars >= PROSE_MIN_CHARS or (chars >= SENTENCE_MIN_CHARS and end[-1] in SENTENCE_END):
             return chars - LINK_PENALTY * link_chars
+        if not link_chars and chars >= SHORT_LINE_MIN_CHARS:
+            return SHORT_LINE_WEIGHT * chars
         return 0.0
 
     @staticmethod
@@ -338,6 +466,15 @@ class _Walk:
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         return furniture_signal(element)
+
+
+def _semantic_body(element: lxml.html.HtmlElement) -> bool:
+    """The page says this element holds the article (``<article>``, ``<main>``, articleBody)."""
+    return (
+        element.tag in ("article", "main")
+        or element.get("role") == "main"
+        or element.get("itemprop") == "articleBody"
+    )
 
 
 def _clean_copy(
@@ -357,7 +494,9 @@ def _clean_copy(
     return duplicate
 
 
-def _profiled_node(doc: Document, profile: ContentProfile) -> lxml.html.HtmlElement | None:
+def _profiled_node(
+    doc: Document, profile: ContentProfile
+) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement] | None:
     for selector in profile.body_selector:
         found = _select(doc.tree, selector)
         if found:
@@ -366,7 +505,7 @@ def _profiled_node(doc: Document, profile: ContentProfile) -> lxml.html.HtmlElem
                 for element in _select(node, remove):
                     if element is not node:
                         element.drop_tree()
-            return node
+            return found[0], node
     return None
 
 

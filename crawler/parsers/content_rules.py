@@ -192,6 +192,8 @@ JUNK_PHRASE_RE = re.compile(
 WEAK_PHRASE_RE = re.compile(r"sidebar-content")
 """Themes name both the sidebar's inner box and the column beside the sidebar like this."""
 WORD_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+CSS_MODULE_HASH_RE = re.compile(r"__[A-Za-z0-9_-]{5}\b")
+"""CSS-module class names end in a content hash (``styles_article__Ee5Ad``): noise, not words."""
 CAMEL_CASE_RE = re.compile(r"([a-z0-9])([A-Z])")
 """``InlineImage-imageCredit`` names a credit as surely as ``image-credit`` does."""
 TAXONOMY_TOKEN_RE = re.compile(
@@ -212,11 +214,56 @@ RESPONSIVE_TOKEN_RE = re.compile(
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
+BOILERPLATE_TEXT_RE = re.compile(
+    r"©\s*(?:\d{4}|[^\W\d])|\bcopyright\s*(?:©|\(c\)|\d{4})|\ball rights reserved\b"
+    r"|版权所有|ICP[备证]|公网安备|無断転載|\bwe use cookies\b|\b(?:site|website) uses cookies\b"
+    r"|\baccept (?:all )?cookies\b|\bcookie (?:policy|settings|preferences)\b"
+    r"|\b(?:licensed|available) under (?:a |the )?creative commons\b",
+    re.IGNORECASE,
+)
+"""A short block saying this is a copyright, licence or cookie notice: page furniture in any
+template, whatever its class names."""
+BOILERPLATE_MAX_CHARS = 400
+"""Longer blocks may quote such words in real prose (an article about cookie consent)."""
+SECTION_LABEL_RE = re.compile(
+    r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|leave a (?:reply|comment)"
+    r"|join the (?:discussion|conversation)|(?:post|add|write) a comment"
+    r"|related(?: \w+)?|more (?:from|on|in|about|stories|articles|news)\b.*"
+    r"|(?:you|we think you) (?:may|might|will|could) (?:also )?(?:like|enjoy|be interested in).*"
+    r"|read (?:next|more|also)|recommended(?: \w+)?|most (?:popular|read|viewed)(?: \w+)?"
+    r"|trending(?: \w+)?|popular (?:posts|stories|articles)|latest (?:news|stories|posts)"
+    r"|share this(?: \w+)?|like this|(?:one )?bloggers? like this|about the authors?"
+    r"|customer (?:service|support)|contact us|sign up.*newsletter.*|subscribe.*"
+    r"|相关(?:阅读|文章|新闻|推荐)|推荐阅读|热门(?:文章|新闻|推荐)?|猜你喜欢|网友评论|评论|留言"
+    r"|関連記事|コメント|おすすめ記事)"
+    r"(?:\s*\(\d+\))?\s*[:：]?",
+    re.IGNORECASE,
+)
+"""A heading that announces a section other than the article: comments, related or "more from"
+stories, share and like widgets, an author box, a contact box."""
+SECTION_LABEL_MAX_CHARS = 60
+
+
+def is_boilerplate_text(text: str) -> bool:
+    return len(text) <= BOILERPLATE_MAX_CHARS and BOILERPLATE_TEXT_RE.search(text) is not None
+
+
+def is_section_label(text: str) -> bool:
+    """Whether a heading's text names a non-article section (see :data:`SECTION_LABEL_RE`)."""
+    text = " ".join(text.split())
+    return len(text) <= SECTION_LABEL_MAX_CHARS and SECTION_LABEL_RE.fullmatch(text) is not None
+
+
 NOT_FURNITURE = 0
 WEAK_FURNITURE = 1
 STRONG_FURNITURE = 2
 HIDDEN = 3
 """Never shown to a reader, so no amount of prose inside makes it the article."""
+CONSENT = 4
+"""A cookie or consent manager: its policy text can outweigh a short article, but never is one."""
+CONSENT_TOKEN_RE = re.compile(
+    r"^(?:cookie|consent|gdpr|onetrust|cookiebot|usercentrics|didomi|truste|qc-cmp|cc-(?:window|banner))"
+)
 
 
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
@@ -226,6 +273,8 @@ def furniture_signal(element: lxml.html.HtmlElement) -> int:
         ident = None
     if not classes and not ident:
         return NOT_FURNITURE
+    if any(CONSENT_TOKEN_RE.match(token) for token in f"{classes or ''} {ident or ''}".split()):
+        return CONSENT
     return _junk_signal(classes or "", ident or "")
 
 
@@ -240,7 +289,8 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
 @lru_cache(maxsize=16384)
 def _junk_signal(classes: str, ident: str) -> int:
     """Cached: class strings repeat across a page's elements and across a site's pages."""
-    tokens = CAMEL_CASE_RE.sub(r"\1-\2", f"{classes} {ident}").lower().split()
+    unhashed = CSS_MODULE_HASH_RE.sub(" ", f"{classes} {ident}")
+    tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
     attributes = " ".join(
         t for t in tokens if not (TAXONOMY_TOKEN_RE.search(t) or EMBED_TOKEN_RE.search(t))
     )

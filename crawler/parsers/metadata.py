@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -34,6 +34,7 @@ from crawler.parsers.metadata_jsonld import (
     types,
 )
 from crawler.parsers.records import Metadata
+from crawler.parsers.urls import join_url
 
 LISTING_TYPES = frozenset(
     {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
@@ -72,7 +73,14 @@ DATE_CLASS_XPATH = lxml.etree.XPath(
 MAX_DATE_CHARS = 60
 """Longer text around a date is a teaser or a sentence, not a date line."""
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
-TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:]{1,2}\s+|\s*[|_｜]\s*")
+TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:•~]{1,2}\s+|\s*[|_｜]\s*|(?<=\w)--(?=\w)")
+"""Between a headline and a site or section name: " | ", " - ", " • ", "_", "headline--site"."""
+TITLE_META = ("og:title", "dc.title", "parsely-title", "sailthru.title")
+"""Declared titles in order of trust; ``twitter:title`` comes after the JSON-LD headline."""
+HEADING_TEXT_XPATH = lxml.etree.XPath(
+    ".//text()[not(ancestor::button or ancestor::script or ancestor::style or ancestor::svg"
+    " or ancestor::noscript)] | .//br"
+)
 PUBLISHED_TEXT_RE = re.compile(
     r"(?:published|posted|first published|发布(?:时间|日期|于)?|发表(?:时间|于)?|时间|日期)"
     r"\s*(?:on)?\s*[:：]?\s*",
@@ -202,13 +210,18 @@ def _headline(
 ) -> str:
     title = _text(tree.find(".//title"))
     site = _site_name(meta, title)
+    meta_title = next((meta[key] for key in TITLE_META if meta.get(key)), "")
     declared = [
-        _without_site(meta.get("og:title", ""), site),
+        _without_site(meta_title, site),
         _without_site(text_value(first_value(objects, "headline")) or "", site),
         _without_site(meta.get("twitter:title", ""), site),
         title,
     ]
-    headings = [_text(h1) for h1 in [*tree.xpath(ARTICLE_H1_XPATH), *tree.iter("h1")]]
+    headings = [
+        _heading_text(h1)
+        for h1 in [*tree.xpath(ARTICLE_H1_XPATH), *tree.iter("h1")]
+        if not _is_logo(h1)
+    ]
     for heading in headings:
         if heading and any(_same_title(heading, other) for other in declared if other):
             return heading
@@ -217,6 +230,23 @@ def _headline(
     if len(single) == 1 and _fold(single[0]) != _fold(site) and _visible_title(single[0], stated):
         return single[0]
     return next((value for value in (*declared[:3], *headings, _strip_site(title)) if value), "")
+
+
+def _is_logo(heading: lxml.html.HtmlElement) -> bool:
+    """A heading that is one link to the home page: the site's logo, not the page's title."""
+    links = heading.findall(".//a[@href]")
+    if len(links) != 1 or _text(links[0]) != _text(heading):
+        return False
+    return urlsplit(links[0].get("href", "")).path in ("", "/")
+
+
+def _heading_text(heading: lxml.html.HtmlElement) -> str:
+    """What a reader sees of a heading: no button labels or scripts, a line break is a space."""
+    parts = [
+        " " if isinstance(node, lxml.etree._Element) else str(node)
+        for node in HEADING_TEXT_XPATH(heading)
+    ]
+    return " ".join("".join(parts).split())
 
 
 def _visible_title(heading: str, declared: list[str]) -> bool:
@@ -448,7 +478,10 @@ def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> s
     for href in hrefs:
         if not href.strip():
             continue
-        target = urlsplit(urljoin(url, href.strip()))
+        joined = join_url(url, href)
+        if joined is None:
+            continue
+        target = urlsplit(joined)
         home = target.path in {"", "/"} and page.path not in {"", "/"}
         if target.scheme in {"http", "https"} and not (home and target.netloc != page.netloc):
             return target.geturl()

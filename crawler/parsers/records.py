@@ -68,6 +68,33 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class ArticleSignals:
+    """The page evidence an article decision was made from, kept so a decision can be audited."""
+
+    page_type: str | None = None
+    body_chars: int = 0
+    """Main-text length, CJK characters counted three times (they carry about a word each)."""
+    sentences: int = 0
+    link_density: float = 0.0
+    teasers: int = 0
+    """Linked headlines or "..."-cut excerpts in the main text: a listing's marks."""
+    headline_at_body: bool = False
+    """The page's headline sits just above or inside the main text, as an article's does."""
+
+
+@dataclass(frozen=True)
+class ArticleDecision:
+    """Whether a page is one article, and why: the crawl archives only pages judged articles.
+
+    ``reason`` is a short stats key (``declared_article``, ``too_short``, ...).
+    """
+
+    is_article: bool = True
+    reason: str = "not_judged"
+    signals: ArticleSignals = ArticleSignals()
+
+
+@dataclass(frozen=True)
 class Article:
     """Everything extracted from one article page."""
 
@@ -92,3 +119,5 @@ class Article:
     lastReviewed: str | None = None
     canonicalDeclared: bool = False
     """The page named ``canonicalUrl`` itself (``rel=canonical``); else it is the fetched URL."""
+    decision: ArticleDecision = ArticleDecision()
+    """Article or not; the main text above is filled either way."""

@@ -1,16 +1,21 @@
 """The health-site spider: glue between responses, the pure parser and the items.
 
-It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
-(listings, pagination, previous/next and related articles). It records a :class:`FetchItem` for
+It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; see
+:mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
+(listings, pagination, previous/next and related articles), narrowed by the profile's URL
+patterns when it has any. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
+
+Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one page), and
+``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
@@ -19,7 +24,6 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XMLSyntaxError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
@@ -27,15 +31,17 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
-from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
-from crawler.parsers import NotHtml, ParseError, parse_article
+from crawler.middlewares import ARCHIVED_FLAG
+from crawler.parsers import Article, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
-from crawler.profiles import load_profiles, profile_for
+from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
+from crawler.refusals import Refused, record_refusal
 from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
+LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
 HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
@@ -49,6 +55,7 @@ FAILURE_REASONS = {
     "DNSLookupError": "dns_error",
     "CancelledError": "too_large",
     "RedirectLoop": "redirect_loop",
+    "IgnoreRequest": "ignored",
     "ResponseDataLossError": "dataloss",
 }
 
@@ -70,28 +77,47 @@ class HealthSpider(Spider):
         start_urls: str | list[str] | None = None,
         revisit_urls: str | list[str] | None = None,
         sitemap: str | bool = True,
+        profile: str | SiteProfile | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.start_urls = split_urls(start_urls)
-        if not self.start_urls:
-            raise ValueError("give at least one start URL: -a start_urls=https://site/")
+        self.site = load_site_profile(profile) if isinstance(profile, str) else profile
+        site_urls = self.site.start_urls if self.site else []
+        self.start_urls = list(dict.fromkeys([*site_urls, *split_urls(start_urls)]))
+        if not self.start_urls and not _contracts_only(type(self)):
+            raise ValueError(
+                "give at least one start URL: -a start_urls=https://site/ or -a profile=site.toml"
+            )
         self.revisit_urls = split_urls(revisit_urls)
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        self.sitemaps = self.site.sitemaps if self.site else []
+        self.allowed_domains = (
+            self.site.domains()
+            if self.site
+            else sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        )
+        self.url_rules = self.site.url_rules() if self.site else UrlRules()
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
+        self.links_per_page_max = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
+        if spider.site:
+            spider.profiles.update(spider.site.content_profiles())
+            crawler.settings.update(spider.site.politeness.settings(), priority="spider")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse_page, errback=self.on_error)
-        if self.use_sitemap:
+        if self.use_sitemap and self.sitemaps:
+            for url in self.sitemaps:
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        elif self.use_sitemap:
             for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
                 yield Request(
                     robots,
@@ -103,7 +129,12 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
+        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
+
+        @demo_page /robots.txt
+        @returns requests 1 1
+        @returns items 0 0
+        """
         listed = []
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
@@ -118,6 +149,13 @@ class HealthSpider(Spider):
         return fetch_item(response)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Every in-scope page a sitemap (or sitemap index) lists.
+
+        @demo_page /sitemap.xml
+        @records_fetch
+        @returns requests 200
+        @returns items 0 0
+        """
         self.record_fetch(self.fetch_item(response))
         if response.status != 200:
             return
@@ -135,11 +173,21 @@ class HealthSpider(Spider):
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
-            url = strip_tracking(entry["loc"])
-            if self.in_scope(url):
-                yield response.follow(url, callback, errback=self.on_error)
+            if callback == self.parse_page and not self.follows(entry["loc"]):
+                continue
+            request = self.follow(response, entry["loc"], callback)
+            if request is not None:
+                yield request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
+        """An article page: its fetch on record, one article item, its in-site links followed.
+
+        @demo_page /health/a-001.html
+        @records_fetch
+        @returns items 1 1
+        @returns requests 3
+        @article headline articleBody advice inLanguage next
+        """
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
@@ -148,6 +196,10 @@ class HealthSpider(Spider):
             self.record_fetch(fetch)
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
+            return
+        if not self.url_rules.is_article(response.url):
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article_url")
+            yield from self.follow_links(response)
             return
         try:
             article = parse_article(
@@ -163,29 +215,66 @@ class HealthSpider(Spider):
         except ParseError as exc:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
         else:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/article")
-            yield ArticleItem(fetch_key=fetch.key, article=article)
-        if isinstance(response, TextResponse):
-            for link in self.link_extractor.extract_links(response):
-                if self.in_scope(link.url):
-                    yield response.follow(
-                        strip_tracking(link.url), self.parse_page, errback=self.on_error
-                    )
+            yield from self._archive_if_article(fetch, article)
+        yield from self.follow_links(response)
 
-    def in_scope(self, url: str) -> bool:
-        """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+    def follow_links(self, response: Response) -> Iterator[Request]:
+        """At most ``LINKS_PER_PAGE_MAX`` links of a page, so no page can flood the crawl.
+
+        Off-site and non-http links are requested too: the scope middleware refuses them and
+        puts each distinct one on record. A profile's URL patterns narrow what is followed.
+        """
+        if not isinstance(response, TextResponse):
+            return
+        links = self.link_extractor.extract_links(response)
+        cap = self.links_per_page_max
+        if cap and len(links) > cap:
+            self.crawler.stats.inc_value(LINKS_DROPPED, len(links) - cap)
+            self.logger.warning(
+                "%s: %d links, following the first %d", response.url, len(links), cap
+            )
+            record_refusal(self.crawler, response.url, response.url, "link_cap")
+            links = links[:cap]
+        for link in links:
+            if not self.follows(link.url):
+                continue
+            request = self.follow(response, link.url, self.parse_page)
+            if request is not None:
+                yield request
+
+    def follow(
+        self, response: Response, url: str, callback: Callable[[Response], Any]
+    ) -> Request | None:
+        """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL."""
+        try:
+            return response.follow(strip_tracking(url), callback, errback=self.on_error)
+        except ValueError:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
+            return None
+
+    def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
+        """Archive the page as an article only when the parser judged it one; count why not."""
+        decision = article.decision
+        stats = self.crawler.stats
+        if decision.is_article:
+            stats.inc_value(f"{PARSE_OUTCOMES}/article")
+            yield ArticleItem(fetch_key=fetch.key, article=article)
+        elif decision.reason == "empty_body":
+            stats.inc_value(f"{PARSE_OUTCOMES}/empty_body")
+        else:
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
+            stats.inc_value(f"{PARSE_OUTCOMES}/not_article/{decision.reason}")
+
+    def follows(self, url: str) -> bool:
+        """The profile's article and listing patterns, when it has any."""
+        return self.url_rules.follows(url)
 
     def on_error(self, failure: Failure) -> None:
+        """Put a failed request on record; refusals are already there (:mod:`crawler.refusals`)."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(RedirectLoop):
-            reason = "redirect_loop"
-        elif failure.check(IgnoreRequest):
-            self.crawler.stats.inc_value("healtharchive/skipped/ignored")
+        if failure.check(Refused):
             return
-        else:
-            reason = failure_reason(failure)
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
         self.logger.warning("fetch failed (%s): %s", reason, request.url)
         self.record_fetch(
@@ -198,6 +287,11 @@ class HealthSpider(Spider):
                 fetched_at=datetime.now(timezone.utc),
             )
         )
+
+
+def _contracts_only(spidercls: type[Spider]) -> bool:
+    """``scrapy check`` replaces ``start()`` with its contracts' requests: no start URL needed."""
+    return getattr(spidercls.start, "__module__", "") == "scrapy.commands.check"
 
 
 def failure_reason(failure: Failure) -> str:

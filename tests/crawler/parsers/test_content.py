@@ -105,7 +105,7 @@ def test_dev_benchmark_f1_gate() -> None:
     sys.modules[spec.name] = bench
     spec.loader.exec_module(bench)
     pages = list(bench.load_dev(DEV_SET))
-    results = [bench.shingle_match(page.truth, bench.ours(page)) for page in pages]
+    results = [bench.shingle_match(page.truth, bench.ours(page).text) for page in pages]
     precision, recall, f1 = bench.shingle_prf(results)
     assert len(pages) == 85
     assert f1 >= DEV_F1_FLOOR, f"dev F1 {f1:.3f} (P {precision:.3f}, R {recall:.3f})"

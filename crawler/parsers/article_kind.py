@@ -1,0 +1,118 @@
+"""Article or not: a typed decision from the page's evidence, apart from extraction.
+
+The main text is extracted for every page; this module only judges whether that text is one
+article (archived by the crawl) or the main text of a listing, forum, product or other page
+(printed by ``extract``, not archived). Declared types are trusted when they name a listing or
+an article; undeclared pages are judged by the main text itself: a run of teasers or mostly links
+is a listing, a headline standing over a few sentences of prose is an article however short, and
+a long block of prose is an article wherever its headline is.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from crawler.parsers.content import MainContent
+from crawler.parsers.records import ArticleDecision, ArticleSignals
+
+ARTICLE_PAGE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "medicalwebpage",
+        "report",
+        "scholarlyarticle",
+        "techarticle",
+        "analysisnewsarticle",
+        "reportagenewsarticle",
+        "opinionnewsarticle",
+    }
+)
+LISTING_PAGE_TYPES = frozenset(
+    {"collectionpage", "itemlist", "searchresultspage", "profilepage", "product", "qapage"}
+)
+"""Declared types that mean "not an article". ``website`` is not among them: many templates put
+``og:type=website`` on every page, so such pages are judged by their text like undeclared ones."""
+MIN_BODY_CHARS = 400
+"""Undeclared pages with less main text and no headline over it are stubs or listings."""
+WEBSITE_FACTOR = 2
+"""``og:type=website`` pages need this many times the minimum: the declaration hints listing."""
+SHORT_ARTICLE_CHARS = 150
+SHORT_ARTICLE_SENTENCES = 3
+"""A news brief: a headline right over this much prose is an article however short."""
+MAX_LINK_DENSITY = 0.5
+MAX_TEASERS = 3
+"""More linked headings or "..."-cut excerpts than this in the main text make a listing."""
+CJK_WEIGHT = 3
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|[。！？]")
+LINKED_HEADINGS = lxml.etree.XPath(
+    "count(.//*[self::h1 or self::h2 or self::h3 or self::h4][a[@href]]"
+    "[normalize-space(.) = normalize-space(a[@href][1])])"
+)
+CUT_EXCERPTS = lxml.etree.XPath(
+    "count(.//p[substring(normalize-space(.), string-length(normalize-space(.)) - 2) = '...' "
+    "or substring(normalize-space(.), string-length(normalize-space(.))) = '\u2026'])"
+)
+HEADLINE_LEVELS = 3
+"""How many ancestors of the main text may stand between it and its headline."""
+
+
+def judge(content: MainContent, page_type: str | None) -> ArticleDecision:
+    """Decide from the main text, the teasers cut from it and where it sits on the page."""
+    declared = (page_type or "").lower()
+    text, body = content.text, content.node
+    signals = ArticleSignals(
+        page_type=page_type,
+        body_chars=len(text) + (CJK_WEIGHT - 1) * len(CJK_RE.findall(text)),
+        sentences=len(SENTENCE_END_RE.findall(text)),
+        link_density=round(content.link_density, 3),
+        teasers=max(content.teasers, int(LINKED_HEADINGS(body)), int(CUT_EXCERPTS(body))),
+        headline_at_body=content.origin is not None and _headline_at(content.origin),
+    )
+    return ArticleDecision(*_verdict(signals, declared), signals=signals)
+
+
+def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:
+    if not signals.body_chars:
+        return False, "empty_body"
+    if declared in LISTING_PAGE_TYPES:
+        return False, "declared_listing"
+    if declared not in ARTICLE_PAGE_TYPES and signals.teasers > MAX_TEASERS:
+        return False, "teaser_list"
+    if signals.link_density > MAX_LINK_DENSITY:
+        return False, "link_dense"
+    if declared in ARTICLE_PAGE_TYPES:
+        return True, "declared_article"
+    if (
+        signals.headline_at_body
+        and signals.sentences >= SHORT_ARTICLE_SENTENCES
+        and signals.body_chars >= SHORT_ARTICLE_CHARS
+    ):
+        return True, "headline_over_prose"
+    minimum = MIN_BODY_CHARS * (WEBSITE_FACTOR if declared == "website" else 1)
+    if signals.body_chars >= minimum:
+        return True, "long_prose"
+    return False, "too_short"
+
+
+def _headline_at(origin: lxml.html.HtmlElement) -> bool:
+    """Whether the page's one ``<h1>`` is inside the main text's container or just above it."""
+    tree = origin.getroottree()
+    headings = tree.xpath("//body//h1")
+    if len(headings) != 1:
+        return False
+    heading = headings[0]
+    scope = origin
+    for _ in range(HEADLINE_LEVELS + 1):
+        if any(ancestor is scope for ancestor in heading.iterancestors()):
+            return True
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return False
+        scope = parent
+    return False
