@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -358,8 +358,14 @@ class WarcImportSpider(HealthSpider):
     def fetch_item(self, response: Response) -> FetchItem:
         return capture_fetch(response.meta[CAPTURE_META])
 
-    def in_scope(self, url: str) -> bool:
-        return False
+    def follow_links(self, response: Response) -> Iterator[Request]:
+        """No links followed: the WARC's captures are the whole crawl (and its refusals)."""
+        return iter(())
+
+    def follow(
+        self, response: Response, url: str, callback: Callable[[Response], Any]
+    ) -> Request | None:
+        return None
 
 
 IMPORT_SETTINGS = {
@@ -370,14 +376,19 @@ IMPORT_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 1,
-    "DOWNLOADER_MIDDLEWARES": {"crawler.warc_import.CaptureResponseMiddleware": 1},
     "LOG_LEVEL": "WARNING",
 }
 """One capture at a time, in order, answered from the WARC: the crawl's parsing, not its I/O."""
 
 
 def import_settings(archive_url: str, overrides: dict[str, Any] | None = None) -> Settings:
-    return build_settings(archive_url, overrides={**IMPORT_SETTINGS, **(overrides or {})})
+    """The crawl's settings, with every project downloader middleware (scope, robots, resume,
+    retry-after, redirect loops) replaced by the one answering from captures."""
+    settings = build_settings(archive_url, overrides={**IMPORT_SETTINGS, **(overrides or {})})
+    middlewares: dict[str, int | None] = dict.fromkeys(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares["crawler.warc_import.CaptureResponseMiddleware"] = 1
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+    return settings
 
 
 def import_warc(
