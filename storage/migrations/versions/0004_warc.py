@@ -28,12 +28,12 @@ COLUMNS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("fetches") as batch:
-        for name, type_ in COLUMNS:
-            batch.add_column(sa.Column(name, type_, nullable=True))
+    for name, type_ in COLUMNS:
+        op.add_column("fetches", sa.Column(name, type_, nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("fetches") as batch:
-        for name, _ in reversed(COLUMNS):
-            batch.drop_column(name)
+    # Plain ALTER TABLE, also on SQLite (3.35+ drops columns in place): a batch copy of
+    # ``fetches`` would have to drop the table other tables' foreign keys point at.
+    for name, _ in reversed(COLUMNS):
+        op.drop_column("fetches", name)
