@@ -359,11 +359,15 @@ class WarcImportSpider(HealthSpider):
         return capture_fetch(response.meta[CAPTURE_META])
 
     def follow_links(self, response: Response) -> Iterator[Request]:
-        """No links followed: the WARC's captures are the whole crawl (and its refusals)."""
+        """Captures are replayed, never followed: the WARC holds what there is."""
         return iter(())
 
     def follow(
-        self, response: Response, url: str, callback: Callable[[Response], Any]
+        self,
+        response: Response,
+        url: str,
+        callback: Callable[[Response], Any],
+        meta: dict[str, Any] | None = None,
     ) -> Request | None:
         return None
 
