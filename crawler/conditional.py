@@ -114,6 +114,7 @@ class ConditionalRequestMiddleware:
             return
         lastmod = parse_lastmod(request.meta.get(LASTMOD_META))
         if self.use_lastmod and lastmod is not None and lastmod <= validators.changed_since():
+            self.stats.inc_value(f"healtharchive/skipped/{NotChangedSinceLastmod.skip_reason}")
             record_unchanged(self.crawler, request.url)
             raise NotChangedSinceLastmod(f"sitemap lastmod {lastmod:%Y-%m-%d}: {request.url}")
         request.meta[VALIDATORS_META] = (request.url, validators)

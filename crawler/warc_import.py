@@ -368,7 +368,7 @@ class WarcImportSpider(HealthSpider):
         url: str,
         callback: Callable[[Response], Any],
         meta: dict[str, Any] | None = None,
-    ) -> Request | None:
+    ) -> None:
         return None
 
 

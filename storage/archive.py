@@ -25,7 +25,7 @@ from storage.blobs import compress
 from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord, FetchRecord
-from storage.search import index_versions
+from storage.search_index import index_versions
 from storage.tables import (
     ADVICE_ITEMS,
     ARTICLES,

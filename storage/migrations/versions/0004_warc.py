@@ -33,7 +33,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Plain ALTER TABLE, also on SQLite (3.35+ drops columns in place): a batch copy of
-    # ``fetches`` would have to drop the table other tables' foreign keys point at.
-    for name, _ in reversed(COLUMNS):
-        op.drop_column("fetches", name)
+    # ALTER TABLE ... DROP COLUMN in place (SQLite >= 3.35): rebuilding the table would drop
+    # ``fetches`` while article versions still point at it.
+    with op.batch_alter_table("fetches", recreate="never") as batch:
+        for name, _ in reversed(COLUMNS):
+            batch.drop_column(name)
