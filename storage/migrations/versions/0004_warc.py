@@ -28,8 +28,9 @@ COLUMNS = (
 
 
 def upgrade() -> None:
-    for name, type_ in COLUMNS:
-        op.add_column("fetches", sa.Column(name, type_, nullable=True))
+    with op.batch_alter_table("fetches") as batch:
+        for name, type_ in COLUMNS:
+            batch.add_column(sa.Column(name, type_, nullable=True))
 
 
 def downgrade() -> None:
