@@ -18,6 +18,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.errors import CrawlError
+from crawler.profiles import SiteProfile
 from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
 from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
 
@@ -92,6 +93,7 @@ def run_crawl(
     settings: Settings,
     revisit_urls: Sequence[str] = (),
     sitemap: bool = True,
+    profile: SiteProfile | None = None,
 ) -> CrawlSummary:
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(HealthSpider)
@@ -100,6 +102,7 @@ def run_crawl(
         start_urls=list(start_urls),
         revisit_urls=list(revisit_urls),
         sitemap=sitemap,
+        profile=profile,
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}

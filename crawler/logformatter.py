@@ -14,14 +14,14 @@ from scrapy import Spider
 from scrapy.http import Response
 from scrapy.logformatter import LogFormatter, LogFormatterResult
 
-from crawler.items import ArticleItem, FetchItem
+from crawler.items import ArticleItem, FeedArticle
 
 
 def describe(item: Any) -> str:
     if isinstance(item, ArticleItem):
         return f"article {item.article.url}"
-    if isinstance(item, FetchItem):
-        return f"fetch {item.url} ({item.status or item.error})"
+    if isinstance(item, FeedArticle):
+        return f"article {item.url}"
     return type(item).__name__
 
 

@@ -47,8 +47,11 @@ def reparse(
     only_stale: bool = True,
     near_dup: NearDupConfig | None = None,
     profiles: Mapping[str, ContentProfile] | None = None,
+    on_page: Callable[[ReparseResult], None] | None = None,
 ) -> ReparseResult:
     """Re-extract every archived version (or only those made by another parser version).
+
+    ``on_page`` is called with the running totals after each version (for progress).
 
     Then offer the parser every archived HTML page no article came from: what it accepts now,
     under a canonical URL the archive does not know yet, is archived as a new article in a crawl
@@ -71,6 +74,8 @@ def reparse(
                 )
             except ParseError:
                 result.failed += 1
+                if on_page:
+                    on_page(result)
                 continue
             content_hash = article_hash(article)
             replace_extracted(writer, page, article, content_hash, parser_version)
@@ -81,6 +86,8 @@ def reparse(
                     (page.article_id, signature_bytes(minhash(article.articleBody, near_dup)))
                 )
             pending += 1
+            if on_page:
+                on_page(result)
             if pending >= BATCH:
                 cluster_articles(writer, signed, near_dup)
                 writer.commit()

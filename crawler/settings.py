@@ -25,6 +25,9 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 DOWNLOAD_FAIL_ON_DATALOSS = True
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+"""A page that still fails after its retries is an outcome, not a crawler fault: it is put on
+record with its reason code and counted, so it does not log at ERROR."""
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
 CLOSESPIDER_PAGECOUNT = 0
@@ -34,6 +37,8 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
@@ -43,7 +48,23 @@ ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.dedup.DedupPipeline": 300,
     "pipelines.archive.ArchivePipeline": 800,
+    "pipelines.feed.FeedPipeline": 900,
 }
+
+FEED_EXPORTERS = {"csv": "crawler.exporters.JsonCellCsvItemExporter"}
+FEED_EXPORT_ENCODING = "utf-8"
+
+SPIDER_CONTRACTS = {
+    "crawler.contracts.DemoPageContract": 10,
+    "crawler.contracts.RecordsFetchContract": 20,
+    "crawler.contracts.ArticleContract": 30,
+}
+"""``scrapy check health`` runs the spider's callbacks against the bundled demo site."""
+
+EXTENSIONS = {"crawler.extensions.CrawlProgress": 500}
+PROGRESS_ENABLED = True
+PROGRESS_INTERVAL = 30.0
+PROGRESS_OUTPUT = "log"
 
 ARCHIVE_URL = "sqlite:///archive.db"
 ARCHIVE_BATCH_SIZE = 200

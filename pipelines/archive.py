@@ -1,5 +1,6 @@
 """Write fetches and articles into the SQL archive in batches.
 
+Fetch records arrive by the :data:`crawler.signals.fetch_recorded` signal, articles as items.
 A batch is committed when it is full, on a timer, and when the spider closes, so a crash loses
 at most the uncommitted batch. A failed commit (a locked SQLite file, a PostgreSQL restart)
 keeps the batch pending and is retried; records are never silently discarded.
@@ -26,6 +27,7 @@ from twisted.internet import task
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.parsers import PARSER_VERSION
+from crawler.signals import fetch_recorded
 from pipelines.dedup import near_dup_config
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
@@ -54,6 +56,7 @@ class ArchivePipeline:
         self.refused_once = False
         self.timer: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.fetch_recorded, signal=fetch_recorded)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -72,23 +75,30 @@ class ArchivePipeline:
         self.timer = task.LoopingCall(self._flush_quietly)
         self.timer.start(self.interval, now=False)
 
-    def process_item(self, item: FetchItem | ArticleItem) -> FetchItem | ArticleItem:
+    def fetch_recorded(self, fetch: FetchItem) -> None:
+        if self.writer is None:
+            return
+        self.writer.add_fetch(to_fetch_record(fetch))
+        self._flush_if_full()
+
+    def process_item(self, item: ArticleItem) -> ArticleItem:
         assert self.writer is not None
-        if isinstance(item, FetchItem):
-            self.writer.add_fetch(to_fetch_record(item))
-        else:
-            self.writer.add_article(
-                ArticleRecord(
-                    article=item.article,
-                    content_hash=item.content_hash,
-                    fetch_key=item.fetch_key,
-                    signature=item.signature,
-                    declared_canonical=item.article.canonicalDeclared,
-                )
+        self.writer.add_article(
+            ArticleRecord(
+                article=item.article,
+                content_hash=item.content_hash,
+                fetch_key=item.fetch_key,
+                signature=item.signature,
+                declared_canonical=item.article.canonicalDeclared,
             )
+        )
+        self._flush_if_full()
+        return item
+
+    def _flush_if_full(self) -> None:
+        assert self.writer is not None
         if self.writer.pending >= self.batch_size:
             self._flush_quietly()
-        return item
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.timer and self.timer.running:
@@ -181,6 +191,11 @@ def to_fetch_record(item: FetchItem) -> FetchRecord:
         content_type=item.content_type,
         etag=item.etag,
         last_modified=item.last_modified,
+        protocol=item.protocol,
+        reason=item.reason,
+        headers=item.headers,
+        request_method=item.request_method,
+        request_headers=item.request_headers,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem, FetchItem
+from crawler.items import ArticleItem
 from pipelines.validate import STATS_PREFIX
 from storage.fingerprints import NearDupConfig, minhash, signature_bytes
 
@@ -41,9 +41,7 @@ class DedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         return cls(crawler, near_dup_config(crawler.settings))
 
-    def process_item(self, item: FetchItem | ArticleItem) -> FetchItem | ArticleItem:
-        if not isinstance(item, ArticleItem):
-            return item
+    def process_item(self, item: ArticleItem) -> ArticleItem:
         article = item.article
         if article.canonicalUrl in self.seen_urls:
             self._drop("duplicate_url", f"{article.url} is {article.canonicalUrl}")

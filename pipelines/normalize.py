@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-from crawler.items import ArticleItem, FetchItem
+from crawler.items import ArticleItem
 from crawler.parsers.records import Article, Link
 from crawler.urls import canonical_url, strip_tracking
 from storage.fingerprints import content_hash
@@ -43,6 +43,8 @@ def normalize_article(article: Article) -> Article:
         next=clean_link(article.next),
         related=tuple(link for link in map(clean_link, article.related) if link),
         authors=tuple(clean(a) for a in article.authors if clean(a)),
+        breadcrumbs=tuple(clean(c) for c in article.breadcrumbs if clean(c)),
+        category=clean(article.category or "") or None,
     )
 
 
@@ -55,8 +57,7 @@ def article_hash(article: Article) -> str:
 
 
 class NormalizePipeline:
-    def process_item(self, item: FetchItem | ArticleItem) -> FetchItem | ArticleItem:
-        if isinstance(item, ArticleItem):
-            item.article = normalize_article(item.article)
-            item.content_hash = article_hash(item.article)
+    def process_item(self, item: ArticleItem) -> ArticleItem:
+        item.article = normalize_article(item.article)
+        item.content_hash = article_hash(item.article)
         return item

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleItem, FetchItem
+from crawler.items import ArticleItem
 from storage.models import URL_LENGTH
 
 STATS_PREFIX = "healtharchive/dropped"
@@ -37,9 +37,7 @@ class ValidatePipeline:
             settings.getint("VALIDATE_MAX_BODY_CHARS", 2_000_000),
         )
 
-    def process_item(self, item: FetchItem | ArticleItem) -> FetchItem | ArticleItem:
-        if not isinstance(item, ArticleItem):
-            return item
+    def process_item(self, item: ArticleItem) -> ArticleItem:
         reason = self.problem(item)
         if reason:
             self.stats.inc_value(f"{STATS_PREFIX}/{reason}")

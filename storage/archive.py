@@ -25,6 +25,7 @@ from storage.blobs import compress
 from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord, FetchRecord
+from storage.search import index_versions
 from storage.tables import (
     ADVICE_ITEMS,
     ARTICLES,
@@ -155,6 +156,9 @@ class ArchiveWriter:
         if new_blobs:
             session.execute(insert(BLOBS), new_blobs)
         result.new_blobs += len(new_blobs)
+        # A batch without HTTP details leaves their columns out of the insert, so writing
+        # needs only the columns fetches had before those details were kept.
+        captured = any(f.protocol is not None for f in fetches)
         rows = [
             {
                 "key": f.key,
@@ -169,6 +173,7 @@ class ArchiveWriter:
                 "fetched_at": f.fetched_at,
                 "blob_sha256": blob_of[f.key],
             }
+            | (_http_record(f) if captured else {})
             for f in fetches
         ]
         returned = session.execute(insert(FETCHES).returning(m.Fetch.id, m.Fetch.key), rows)
@@ -379,7 +384,7 @@ class ArchiveWriter:
         fetch_ids: dict[str, int],
         stamp: datetime,
     ) -> None:
-        """Insert article versions with their advice items and links.
+        """Insert article versions, which become current, with advice items, links and search text.
 
         Inserts go through Core tables (``insert(Model.__table__)``): plain ``executemany`` without
         the ORM's per-row bookkeeping, which dominated large batches.
@@ -420,6 +425,13 @@ class ArchiveWriter:
             rows,
         )
         version_ids = {(aid, ver): vid for vid, aid, ver in returned}
+        index_versions(
+            session,
+            [
+                (aid, version_ids[(aid, ver)], rec.article.headline, rec.article.articleBody)
+                for aid, ver, rec in versions
+            ],
+        )
         write_children(
             session,
             [(version_ids[(aid, ver)], rec.article) for aid, ver, rec in versions],
@@ -490,6 +502,20 @@ def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink
         yield "next", 0, article.next
     for position, link in enumerate(article.related):
         yield "related", position, link
+
+
+def _http_record(fetch: FetchRecord) -> dict[str, object]:
+    return {
+        "protocol": fetch.protocol,
+        "reason": fetch.reason,
+        "headers": _pairs(fetch.headers),
+        "request_method": fetch.request_method,
+        "request_headers": _pairs(fetch.request_headers),
+    }
+
+
+def _pairs(headers: tuple[tuple[str, str], ...] | None) -> list[list[str]] | None:
+    return None if headers is None else [[name, value] for name, value in headers]
 
 
 def _tombstone_reason(fetch: FetchRecord) -> str | None:

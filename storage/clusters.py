@@ -7,8 +7,10 @@ articles share a cluster.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import numpy as np
 from sqlalchemy import delete, insert, select, update
@@ -17,6 +19,15 @@ from sqlalchemy.orm import Session
 from storage import models as m
 from storage.fingerprints import NearDupConfig, estimated_jaccard, lsh_buckets
 from storage.tables import LSH_BANDS, SIGNATURES, chunks
+
+COPY_URL_RE = re.compile(
+    r"(?:^|[/_.\-])(?:reprints?|reposts?|print|copy|mirror|amp|syndicated?)(?=$|[/_.\-])", re.I
+)
+"""Path words by which sites mark a page as a copy of another (reprint, print view, AMP...)."""
+
+
+def looks_like_copy(url: str) -> bool:
+    return bool(COPY_URL_RE.search(urlsplit(url).path))
 
 
 def cluster_articles(
@@ -173,13 +184,39 @@ def _detach(session: Session, ids: list[int]) -> set[int]:
 
 
 def elect_canonical(session: Session, cluster_id: int) -> None:
-    """rel=canonical first, then earliest seen, then lowest id: stable across re-crawls."""
-    best = session.scalar(
-        select(m.Article.id)
-        .where(m.Article.cluster_id == cluster_id)
-        .order_by(m.Article.has_canonical_link.desc(), m.Article.first_seen, m.Article.id)
-        .limit(1)
+    """Make the cluster's original its canonical member; stable across re-crawls.
+
+    In order: a member other pages name with ``rel=canonical`` (it has ``canonical_link``
+    aliases); a member whose URL does not announce a copy (``-reprint``, ``/print/``,
+    ``mirror``...); the earliest seen; one declaring its own canonical URL; the lowest id. A
+    page's canonical link to itself is weak evidence (templates print one on every copy), so it
+    only breaks ties.
+    """
+    targets = (
+        select(m.UrlAlias.article_id)
+        .where(m.UrlAlias.reason == "canonical_link")
+        .where(m.UrlAlias.article_id == m.Article.id)
+        .exists()
     )
+    members = session.execute(
+        select(
+            m.Article.id,
+            m.Article.canonical_url,
+            m.Article.first_seen,
+            m.Article.has_canonical_link,
+            targets,
+        ).where(m.Article.cluster_id == cluster_id)
+    ).all()
+    best = min(
+        members,
+        key=lambda row: (
+            not row[4],
+            looks_like_copy(row[1]),
+            row[2],
+            not row[3],
+            row[0],
+        ),
+    )[0]
     session.execute(
         update(m.Cluster).where(m.Cluster.id == cluster_id).values(canonical_article_id=best)
     )

@@ -7,28 +7,32 @@ reached with ``postgresql+psycopg://`` URLs through the very same models.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import functools
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from storage.errors import ArchiveError
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    from alembic.config import Config
+
 DEFAULT_URL = "sqlite:///archive.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 0x6865616C7468  # "health": one advisory lock id for this application
 
 
@@ -73,8 +77,13 @@ def create_archive_engine(
 
 def open_readonly(url: str) -> Engine:
     """An engine that cannot write: analysts' queries never lock out a running crawl."""
+    from storage.reader import head_revision
+
     url = database_url(url)
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ArchiveError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         path = Path(parsed.database or "")
         if not path.is_file():
@@ -84,16 +93,21 @@ def open_readonly(url: str) -> Engine:
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
     else:
-        engine = create_engine(url, connect_args={"options": "-c default_transaction_read_only=on"})
+        try:
+            engine = create_engine(
+                url, connect_args={"options": "-c default_transaction_read_only=on"}
+            )
+        except (NoSuchModuleError, ModuleNotFoundError) as exc:
+            raise ArchiveError(f"not a supported database URL: {url!r}") from exc
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _current_revision(conn)
     except OperationalError as exc:
         raise ArchiveError(f"cannot open archive {url!r}: {_first_line(exc)}") from exc
     if current is None:
         engine.dispose()
         raise ArchiveError(f"{url} is not an archive (no schema): run a crawl first")
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    head = head_revision()
     if current != head:
         engine.dispose()
         raise ArchiveError(
@@ -103,15 +117,56 @@ def open_readonly(url: str) -> Engine:
     return engine
 
 
+HAND_MADE = ("articles_fts", "ix_article_search_document", "ix_article_versions_search")
+"""Search objects the migrations create by hand (FTS5 tables, GIN indexes): not in the models."""
+
+
+def is_modelled(obj: object, name: str | None, type_: str, *_: object) -> bool:
+    """Alembic ``include_object``: compare only what the models describe."""
+    if type_ == "column" and name == "document":
+        return getattr(getattr(obj, "table", None), "name", None) != "article_search"
+    return not (name or "").startswith(HAND_MADE)
+
+
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["engine"] = engine
     return config
 
 
+@functools.cache
+def migrations_dir() -> Path:
+    """The migration scripts as a real directory, which Alembic needs.
+
+    Installed normally they are one; inside a zipped egg (as scrapyd runs the project) they are
+    copied out once per process into a temporary directory removed at exit.
+    """
+    source = files("storage") / "migrations"
+    if isinstance(source, Path):
+        return source
+    target = Path(tempfile.mkdtemp(prefix="healtharchive-migrations-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    _copy_tree(source, target)
+    return target
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                (target / entry.name).mkdir()
+                _copy_tree(entry, target / entry.name)
+        elif entry.name.endswith((".py", ".mako")):
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def ensure_schema(engine: Engine) -> None:
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    from storage.reader import head_revision
+
+    head = head_revision()
     current, _ = _revision(engine)
     if current == head:
         return
@@ -131,8 +186,7 @@ def ensure_schema(engine: Engine) -> None:
 def _revision(engine: Engine) -> tuple[str | None, bool]:
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            return current, bool(inspect(conn).get_table_names())
+            return _current_revision(conn), bool(inspect(conn).get_table_names())
     except OperationalError as exc:
         raise ArchiveError(f"cannot open archive {engine.url!r}: {_first_line(exc)}") from exc
 
@@ -164,7 +218,17 @@ def migration_lock(engine: Engine) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _current_revision(conn: Connection) -> str | None:
+    """The archive's schema revision, read without importing Alembic (it is slow to load)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.scalar(text("SELECT version_num FROM alembic_version"))
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.util import CommandError
+
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:

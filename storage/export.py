@@ -1,68 +1,568 @@
-"""CSV and JSONL export for analysts, safe to open in a spreadsheet.
+"""Export archive tables to CSV, JSONL or Parquet at the speed of the database driver.
 
-CSV is written with a UTF-8 BOM so spreadsheets show Chinese titles correctly.
-Cells starting with ``= + - @`` (or tab/CR) are prefixed with a quote so a hostile page title
-cannot become a formula in Excel or LibreOffice (OWASP "CSV injection").
+Rows stream from the database cursor in batches straight into the writer: no ORM objects and,
+for CSV, no Python work per cell. Everything that varies per value is done by the database in
+the ``SELECT`` itself: timestamps as ISO 8601 UTC text, JSON lists joined, booleans as 0/1, and
+the spreadsheet safety of CSV (OWASP "CSV injection"): a text cell starting with
+``= + - @``, tab or CR gets a leading ``'`` so a hostile page title cannot become a formula.
+``raw=True`` turns that off, along with the UTF-8 BOM that lets Excel read Chinese correctly.
+
+A file appears only when complete (written under a temporary name, then renamed), with a
+``<file>.manifest.json`` beside it that says how to reproduce it: table, columns, filters, row
+count, SHA-256, archive schema revision, parser versions and time.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from storage.reader import Reader
+
+FORMATS = ("csv", "jsonl", "parquet")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BATCH_ROWS = 5000
+PARQUET_BATCH_ROWS = 20_000
+
+Progress = Callable[[int], None]
 
 
-def safe_cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+@dataclass(frozen=True)
+class Column:
+    """An exported column: its SQL (``{iso}``/``{joined}``/``{json}`` resolved per dialect)."""
+
+    name: str
+    sql: str
+    kind: str = "text"
+    """``text``, ``int``, ``bool`` (0/1), ``time`` (ISO 8601 UTC) or ``list`` (joined by "; ")."""
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot serialize {type(value).__name__}")
+@dataclass(frozen=True)
+class Source:
+    """One exportable table: its rows, columns and which columns the filters apply to."""
+
+    from_sql: str
+    columns: tuple[Column, ...]
+    order_by: str
+    site: str | None = None
+    language: str | None = None
+    time: str | None = None
 
 
-def export_rows(
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], path: Path, fmt: str | None = None
-) -> int:
-    """Write rows to ``path`` (format from ``fmt`` or the suffix) atomically; return the count.
+TO_ARTICLE = "JOIN articles a ON v.article_id = a.id AND v.version = a.current_version"
+CURRENT = f"article_versions v {TO_ARTICLE}"
+ARTICLE_REF = (Column("canonical_url", "a.canonical_url"), Column("headline", "v.headline"))
+SOURCES: dict[str, Source] = {
+    "articles": Source(
+        f"{CURRENT} LEFT JOIN clusters c ON c.id = a.cluster_id",
+        (
+            *ARTICLE_REF[:1],
+            Column("url", "v.url"),
+            ARTICLE_REF[1],
+            Column("language", "v.language"),
+            Column("category", "v.category"),
+            Column("date_published", "v.date_published"),
+            Column("date_modified", "v.date_modified"),
+            Column("authors", "v.authors", "list"),
+            Column("description", "v.description"),
+            Column("status", "a.status"),
+            Column("version", "v.version", "int"),
+            Column("parser_version", "v.parser_version"),
+            Column("first_seen", "a.first_seen", "time"),
+            Column("last_seen", "a.last_seen", "time"),
+            Column("cluster_id", "a.cluster_id", "int"),
+            Column(
+                "is_cluster_canonical",
+                "CASE WHEN a.cluster_id IS NULL THEN NULL "
+                "WHEN c.canonical_article_id = a.id THEN 1 ELSE 0 END",
+                "bool",
+            ),
+            Column(
+                "advice_count",
+                "(SELECT count(*) FROM advice_items i WHERE i.version_id = v.id)",
+                "int",
+            ),
+            Column("body", "v.body"),
+        ),
+        "a.id",
+        site="a.canonical_url",
+        language="v.language",
+        time="a.first_seen",
+    ),
+    "advice": Source(
+        f"advice_items i JOIN article_versions v ON i.version_id = v.id {TO_ARTICLE}",
+        (
+            *ARTICLE_REF,
+            Column("language", "v.language"),
+            Column("list_index", "i.list_index", "int"),
+            Column("position", "i.position", "int"),
+            Column("printed_number", "i.printed_number", "int"),
+            Column("marker", "i.marker"),
+            Column("text", "i.text"),
+            Column("explanation", "i.explanation"),
+        ),
+        "a.id, i.position",
+        site="a.canonical_url",
+        language="v.language",
+        time="a.first_seen",
+    ),
+    "links": Source(
+        f"links l JOIN article_versions v ON l.version_id = v.id {TO_ARTICLE}",
+        (
+            *ARTICLE_REF,
+            Column("kind", "l.kind"),
+            Column("position", "l.position", "int"),
+            Column("url", "l.url"),
+            Column("text", "l.text"),
+            Column("title", "l.title"),
+        ),
+        "a.id, l.kind, l.position",
+        site="a.canonical_url",
+        language="v.language",
+        time="a.first_seen",
+    ),
+    "versions": Source(
+        "article_versions v JOIN articles a ON a.id = v.article_id",
+        (
+            Column("canonical_url", "a.canonical_url"),
+            Column("version", "v.version", "int"),
+            Column("url", "v.url"),
+            Column("headline", "v.headline"),
+            Column("language", "v.language"),
+            Column("category", "v.category"),
+            Column("date_published", "v.date_published"),
+            Column("date_modified", "v.date_modified"),
+            Column("authors", "v.authors", "list"),
+            Column("breadcrumbs", "v.breadcrumbs", "list"),
+            Column("created_at", "v.created_at", "time"),
+            Column("crawl_run_id", "v.crawl_run_id", "int"),
+            Column("parser_version", "v.parser_version"),
+            Column("content_hash", "v.content_hash"),
+            Column("body", "v.body"),
+        ),
+        "a.id, v.version",
+        site="a.canonical_url",
+        language="v.language",
+        time="v.created_at",
+    ),
+    "fetches": Source(
+        "fetches f",
+        (
+            Column("id", "f.id", "int"),
+            Column("crawl_run_id", "f.crawl_run_id", "int"),
+            Column("url", "f.url"),
+            Column("final_url", "f.final_url"),
+            Column("status", "f.status", "int"),
+            Column("error", "f.error"),
+            Column("content_type", "f.content_type"),
+            Column("etag", "f.etag"),
+            Column("last_modified", "f.last_modified"),
+            Column("fetched_at", "f.fetched_at", "time"),
+            Column("blob_sha256", "f.blob_sha256"),
+        ),
+        "f.id",
+        site="f.url",
+        time="f.fetched_at",
+    ),
+    "runs": Source(
+        "crawl_runs r",
+        (
+            Column("id", "r.id", "int"),
+            Column("spider", "r.spider"),
+            Column("status", "r.status"),
+            Column("started_at", "r.started_at", "time"),
+            Column("finished_at", "r.finished_at", "time"),
+            Column("resumed_from", "r.resumed_from", "int"),
+            Column("start_urls", "r.start_urls", "list"),
+            Column("stats", "r.stats", "json"),
+        ),
+        "r.id",
+        time="r.started_at",
+    ),
+    "tombstones": Source(
+        "tombstones t JOIN articles a ON a.id = t.article_id",
+        (
+            Column("canonical_url", "a.canonical_url"),
+            Column("reason", "t.reason"),
+            Column("crawl_run_id", "t.crawl_run_id", "int"),
+            Column("fetch_id", "t.fetch_id", "int"),
+            Column("recorded_at", "t.recorded_at", "time"),
+        ),
+        "t.id",
+        site="a.canonical_url",
+        time="t.recorded_at",
+    ),
+    "aliases": Source(
+        "url_aliases u JOIN articles a ON a.id = u.article_id",
+        (
+            Column("url", "u.url"),
+            Column("canonical_url", "a.canonical_url"),
+            Column("reason", "u.reason"),
+        ),
+        "u.url",
+        site="u.url",
+    ),
+    "clusters": Source(
+        "articles a JOIN clusters c ON c.id = a.cluster_id",
+        (
+            Column("cluster_id", "c.id", "int"),
+            Column("canonical_url", "a.canonical_url"),
+            Column(
+                "is_cluster_canonical",
+                "CASE WHEN c.canonical_article_id = a.id THEN 1 ELSE 0 END",
+                "bool",
+            ),
+            Column("first_seen", "a.first_seen", "time"),
+        ),
+        "c.id, a.id",
+        site="a.canonical_url",
+        time="a.first_seen",
+    ),
+}
+"""Exportable tables by name. Articles, advice and links are the current versions only."""
+ALIASES = {"crawl_runs": "runs", "article_versions": "versions", "url_aliases": "aliases"}
 
-    The file appears only when complete, so a failed export never leaves a half file that looks
-    like a finished dataset.
-    """
-    fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
-    if fmt not in ("csv", "jsonl"):
-        raise ValueError(f"unknown export format {fmt!r}: use .csv or .jsonl")
-    tmp = path.with_name(f".{path.name}.partial")
-    count = 0
+
+@dataclass(frozen=True)
+class Filters:
+    """Row filters shared with ``search``: site, language, first seen in [since, until)."""
+
+    site: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def describe(self) -> dict[str, str]:
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in asdict(self).items()
+            if value is not None
+        }
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    rows: int
+    columns: tuple[str, ...]
+    path: Path | None
+    sha256: str | None = None
+    manifest: Path | None = None
+
+
+def table_for(name: str) -> str:
+    """A table name as the user may spell it (``advice``, ``crawl_runs``...) -> its key."""
+    key = ALIASES.get(name, name)
+    if key not in SOURCES:
+        raise ValueError(f"cannot export {name!r}: choose one of {', '.join(sorted(SOURCES))}")
+    return key
+
+
+def pick_columns(table: str, wanted: Sequence[str] | None) -> tuple[Column, ...]:
+    columns = SOURCES[table].columns
+    if not wanted:
+        return columns
+    by_name = {column.name: column for column in columns}
+    unknown = [name for name in wanted if name not in by_name]
+    if unknown:
+        raise ValueError(
+            f"unknown column {unknown[0]!r} for {table}: choose from {', '.join(by_name)}"
+        )
+    return tuple(by_name[name] for name in wanted)
+
+
+def select_sql(
+    reader: Reader,
+    table: str,
+    columns: Sequence[Column],
+    filters: Filters | None = None,
+    *,
+    neutralise: bool = False,
+) -> tuple[str, dict[str, Any]]:
+    """The ``SELECT`` (with parameters) that an export of ``table`` runs."""
+    source = SOURCES[table]
+    filters = filters or Filters()
+    exprs = [f"{_value_sql(reader, column, neutralise)} AS {column.name}" for column in columns]
+    where, params = _where(reader, source, filters)
+    query = f"SELECT {', '.join(exprs)} FROM {source.from_sql}"
+    if where:
+        query += " WHERE " + " AND ".join(where)
+    return f"{query} ORDER BY {source.order_by}", params
+
+
+def export_table(
+    reader: Reader,
+    table: str,
+    target: Path | None,
+    fmt: str,
+    *,
+    columns: Sequence[str] | None = None,
+    filters: Filters | None = None,
+    raw: bool = False,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Export ``table`` to ``target`` (``None``: stdout) in ``fmt``; return what was written."""
+    filters = filters or Filters()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    table = table_for(table)
+    picked = pick_columns(table, columns)
+    names = tuple(column.name for column in picked)
+    query, params = select_sql(reader, table, picked, filters, neutralise=fmt == "csv" and not raw)
+    if target is None:
+        if fmt == "parquet":
+            raise ValueError("Parquet cannot be written to stdout: give a file name")
+        rows = _write(reader, query, params, picked, fmt, sys.stdout.buffer, raw, progress, False)
+        return ExportResult(rows=rows, columns=names, path=None)
+    _check_target(target)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+    tmp = Path(tmp_name)
     try:
-        encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-        with tmp.open("w", encoding=encoding, newline="") as out:
-            if fmt == "csv":
-                writer = csv.writer(out)
-                writer.writerow(columns)
-                for row in rows:
-                    writer.writerow([safe_cell(row.get(c)) for c in columns])
-                    count += 1
-            else:
-                for row in rows:
-                    record = {c: row.get(c) for c in columns}
-                    out.write(json.dumps(record, ensure_ascii=False, default=_json_default))
-                    out.write("\n")
-                    count += 1
-        os.replace(tmp, path)
+        with os.fdopen(fd, "wb") as handle:
+            rows = _write(reader, query, params, picked, fmt, handle, raw, progress, True)
+        digest = _sha256(tmp)
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    manifest = target.with_name(target.name + ".manifest.json")
+    manifest.write_text(
+        json.dumps(
+            {
+                "file": target.name,
+                "table": table,
+                "format": fmt,
+                "rows": rows,
+                "columns": list(names),
+                "sha256": digest,
+                "filters": filters.describe(),
+                "excel_safe": fmt == "csv" and not raw,
+                "archive": {"url": _hide_password(reader.url), "revision": reader.revision()},
+                "parser_versions": _parser_versions(reader),
+                "healtharchive_version": _package_version(),
+                "created_at": datetime.now(timezone.utc).isoformat(),
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    return ExportResult(rows=rows, columns=names, path=target, sha256=digest, manifest=manifest)
+
+
+def _write(
+    reader: Reader,
+    query: str,
+    params: dict[str, Any],
+    columns: Sequence[Column],
+    fmt: str,
+    out: IO[bytes],
+    raw: bool,
+    progress: Progress | None,
+    to_file: bool,
+) -> int:
+    cursor = reader.cursor(query, params)
+    batches = _batches(cursor, PARQUET_BATCH_ROWS if fmt == "parquet" else BATCH_ROWS, progress)
+    if fmt == "csv":
+        return _write_csv(batches, columns, out, bom=to_file and not raw)
+    if fmt == "jsonl":
+        return _write_jsonl(batches, columns, out)
+    return _write_parquet(batches, columns, out)
+
+
+def _batches(cursor: Any, size: int, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield rows
+        if progress:
+            progress(len(rows))
+
+
+def _write_csv(
+    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes], bom: bool
+) -> int:
+    import io
+
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=False)
+    try:
+        if bom:
+            text.write("\ufeff")
+        writer = csv.writer(text)
+        writer.writerow([column.name for column in columns])
+        count = 0
+        for rows in batches:
+            writer.writerows(rows)
+            count += len(rows)
+        text.flush()
+    finally:
+        text.detach()
     return count
+
+
+def _write_jsonl(
+    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes]
+) -> int:
+    import orjson
+
+    names = [column.name for column in columns]
+    bools = [i for i, column in enumerate(columns) if column.kind == "bool"]
+    dumps, nl = orjson.dumps, orjson.OPT_APPEND_NEWLINE
+    count = 0
+    for rows in batches:
+        if bools:
+            rows = [_with_bools(row, bools) for row in rows]
+        out.write(b"".join([dumps(dict(zip(names, row, strict=True)), option=nl) for row in rows]))
+        count += len(rows)
+    return count
+
+
+def _with_bools(row: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in positions:
+        if values[i] is not None:
+            values[i] = bool(values[i])
+    return tuple(values)
+
+
+def _write_parquet(
+    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes]
+) -> int:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ValueError(
+            "Parquet export needs pyarrow: pip install 'healtharchive[parquet]'"
+        ) from exc
+    arrow_types = {
+        "text": pa.string(),
+        "list": pa.string(),
+        "json": pa.string(),
+        "int": pa.int64(),
+        "bool": pa.bool_(),
+        "time": pa.timestamp("us", tz="UTC"),
+    }
+    schema = pa.schema([(column.name, arrow_types[column.kind]) for column in columns])
+    count = 0
+    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
+        for rows in batches:
+            arrays = []
+            for values, column in zip(zip(*rows, strict=True), columns, strict=True):
+                if column.kind == "time":
+                    arrays.append(pa.array(values, pa.string()).cast(arrow_types["time"]))
+                elif column.kind == "bool":
+                    arrays.append(pa.array(values, pa.int8()).cast(pa.bool_()))
+                else:
+                    arrays.append(pa.array(values, arrow_types[column.kind]))
+            writer.write_batch(pa.record_batch(arrays, schema=schema))
+            count += len(rows)
+    return count
+
+
+def _value_sql(reader: Reader, column: Column, neutralise: bool) -> str:
+    if column.kind == "time":
+        return reader.iso(column.sql)
+    if column.kind in ("int", "bool"):
+        return column.sql
+    expr = column.sql
+    if column.kind == "list":
+        expr = reader.joined(column.sql)
+    elif column.kind == "json" and reader.dialect == "postgresql":
+        expr = f"CAST({column.sql} AS TEXT)"
+    if not neutralise:
+        return expr
+    prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
+    return f"CASE WHEN substr({expr}, 1, 1) IN ({prefixes}) THEN '''' || {expr} ELSE {expr} END"
+
+
+def _where(reader: Reader, source: Source, filters: Filters) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    for name, wanted in (
+        ("site", filters.site),
+        ("language", filters.language),
+        ("since", filters.since),
+        ("until", filters.until),
+    ):
+        if wanted is None:
+            continue
+        column = source.time if name in ("since", "until") else getattr(source, name)
+        if column is None:
+            raise ValueError(f"--{name} does not apply to this table")
+        if name == "site":
+            where.append(_site_condition(column, wanted, params))
+        elif name == "language":
+            where.append(f"{column} = :language")
+            params["language"] = wanted
+        elif isinstance(wanted, datetime):
+            where.append(f"{column} {'>=' if name == 'since' else '<'} :{name}")
+            params[name] = _time_param(reader, wanted)
+    return where, params
+
+
+def _site_condition(column: str, site: Any, params: dict[str, Any]) -> str:
+    """``--site`` takes a host (either scheme) or a URL prefix."""
+    site = str(site).strip()
+    escaped = re.sub(r"([\\%_])", r"\\\1", site.rstrip("/"))
+    if "://" in site:
+        params["site0"] = escaped + "/%"
+        return f"{column} LIKE :site0 ESCAPE '\\'"
+    params["site0"] = f"http://{escaped}/%"
+    params["site1"] = f"https://{escaped}/%"
+    return f"({column} LIKE :site0 ESCAPE '\\' OR {column} LIKE :site1 ESCAPE '\\')"
+
+
+def _time_param(reader: Reader, value: datetime) -> Any:
+    """A bound timestamp comparable with the stored ones (SQLite stores naive UTC text)."""
+    utc = value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if reader.dialect == "sqlite":
+        return utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return utc
+
+
+def _check_target(target: Path) -> None:
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ValueError(f"cannot write {target}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"cannot write {target}: permission denied")
+    if target.is_dir():
+        raise ValueError(f"cannot write {target}: it is a directory")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _parser_versions(reader: Reader) -> list[str]:
+    return sorted(
+        row[0] for row in reader.rows("SELECT DISTINCT parser_version FROM article_versions")
+    )
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("healtharchive")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

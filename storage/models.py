@@ -7,7 +7,8 @@ Changing this file means adding an Alembic revision under ``storage/migrations/v
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,7 +37,35 @@ NAMING_CONVENTION = {
 
 URL_LENGTH = 2048
 URL = String(URL_LENGTH)
-Timestamp = DateTime(timezone=True)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, whatever the backend.
+
+    SQLite has no timezone type: it would store an aware value's wall time and drop the offset,
+    and hand back naive datetimes. Values are converted to UTC before they are stored and marked
+    UTC when read, so ``first_seen`` and ``date_published`` compare and print alike.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+Timestamp = UtcDateTime()
 
 
 class Base(DeclarativeBase):
@@ -88,6 +119,15 @@ class Fetch(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     fetched_at: Mapped[datetime] = mapped_column(Timestamp)
     blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    protocol: Mapped[str | None] = mapped_column(String(20))
+    """``HTTP/1.1``…; with ``reason``, ``headers`` and the request columns, what a faithful WARC
+    record needs. ``None`` on fetches archived before they were kept."""
+    reason: Mapped[str | None] = mapped_column(String(100))
+    """The status line's reason phrase."""
+    headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    """Response headers in order, ``[name, value]`` pairs, repeated names kept."""
+    request_method: Mapped[str | None] = mapped_column(String(10))
+    request_headers: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
 
 class Cluster(Base):
@@ -153,6 +193,23 @@ class ArticleVersion(Base):
     last_reviewed: Mapped[str | None] = mapped_column(String(40))
 
     article: Mapped[Article] = relationship(back_populates="versions")
+
+
+class ArticleSearch(Base):
+    """An article's current version as search tokens (``storage.search_text``), one row each.
+
+    The full-text indexes are built over these tokens, never over raw text, so SQLite and
+    PostgreSQL search the very same words. Written with every new current version; the indexes
+    themselves (an FTS5 table, a ``tsvector`` column) are made by revision 0005 and kept in step
+    by the database.
+    """
+
+    __tablename__ = "article_search"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id"))
+    title_tokens: Mapped[str] = mapped_column(Text)
+    body_tokens: Mapped[str] = mapped_column(Text)
 
 
 class AdviceItem(Base):

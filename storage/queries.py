@@ -5,48 +5,14 @@ Every function takes a session and returns plain rows; none of them writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table, text
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import Session
 
 from storage import models as m
 from storage.blobs import decompress
-from storage.fingerprints import CJK
-
-ARTICLE_COLUMNS = (
-    "canonical_url",
-    "url",
-    "headline",
-    "language",
-    "category",
-    "date_published",
-    "date_modified",
-    "authors",
-    "description",
-    "status",
-    "version",
-    "parser_version",
-    "first_seen",
-    "last_seen",
-    "cluster_id",
-    "is_cluster_canonical",
-    "advice_count",
-    "body",
-)
-ADVICE_COLUMNS = (
-    "canonical_url",
-    "headline",
-    "list_index",
-    "position",
-    "printed_number",
-    "marker",
-    "text",
-    "explanation",
-)
-LINK_COLUMNS = ("canonical_url", "headline", "kind", "position", "url", "text", "title")
 
 
 def current_versions() -> Select[m.Article, m.ArticleVersion]:
@@ -59,193 +25,8 @@ def current_versions() -> Select[m.Article, m.ArticleVersion]:
     )
 
 
-def archive_counts(session: Session) -> dict[str, int]:
-    current = current_versions().subquery()
-    version_ids = select(current.c.id_1)
-    return {
-        "articles": session.scalar(
-            select(func.count()).select_from(m.Article).where(m.Article.status == "live")
-        )
-        or 0,
-        "removed": session.scalar(
-            select(func.count()).select_from(m.Article).where(m.Article.status == "removed")
-        )
-        or 0,
-        "versions": session.scalar(select(func.count()).select_from(m.ArticleVersion)) or 0,
-        "advice_items": session.scalar(
-            select(func.count())
-            .select_from(m.AdviceItem)
-            .where(m.AdviceItem.version_id.in_(version_ids))
-        )
-        or 0,
-        "links": session.scalar(
-            select(func.count()).select_from(m.Link).where(m.Link.version_id.in_(version_ids))
-        )
-        or 0,
-        "fetches": session.scalar(select(func.count()).select_from(m.Fetch)) or 0,
-        "blobs": session.scalar(select(func.count()).select_from(m.Blob)) or 0,
-        "clusters": session.scalar(select(func.count()).select_from(m.Cluster)) or 0,
-        "crawl_runs": session.scalar(select(func.count()).select_from(m.CrawlRun)) or 0,
-    }
-
-
-def crawl_runs(session: Session, limit: int = 20) -> list[m.CrawlRun]:
-    return list(session.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(limit)))
-
-
 def latest_run(session: Session) -> m.CrawlRun | None:
     return session.scalar(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(1))
-
-
-def _advice_count() -> Any:
-    return (
-        select(func.count())
-        .where(m.AdviceItem.version_id == m.ArticleVersion.id)
-        .correlate(m.ArticleVersion)
-        .scalar_subquery()
-    )
-
-
-def iter_articles(session: Session, language: str | None = None) -> Iterator[dict[str, Any]]:
-    cluster = aliased(m.Cluster)
-    query = (
-        current_versions()
-        .add_columns(_advice_count(), cluster.canonical_article_id)
-        .outerjoin(cluster, cluster.id == m.Article.cluster_id)
-        .order_by(m.Article.id)
-    )
-    if language:
-        query = query.where(m.ArticleVersion.language == language)
-    for article, version, advice_count, canonical_id in session.execute(query).yield_per(500):
-        yield {
-            "canonical_url": article.canonical_url,
-            "url": version.url,
-            "headline": version.headline,
-            "language": version.language,
-            "category": version.category,
-            "date_published": version.date_published,
-            "date_modified": version.date_modified,
-            "authors": "; ".join(version.authors or []),
-            "description": version.description,
-            "status": article.status,
-            "version": version.version,
-            "parser_version": version.parser_version,
-            "first_seen": article.first_seen,
-            "last_seen": article.last_seen,
-            "cluster_id": article.cluster_id,
-            "is_cluster_canonical": canonical_id == article.id if article.cluster_id else None,
-            "advice_count": advice_count,
-            "body": version.body,
-        }
-
-
-def iter_advice(session: Session) -> Iterator[dict[str, Any]]:
-    query = (
-        current_versions()
-        .add_columns(m.AdviceItem)
-        .join(m.AdviceItem, m.AdviceItem.version_id == m.ArticleVersion.id)
-        .order_by(m.Article.id, m.AdviceItem.position)
-    )
-    for article, version, item in session.execute(query).yield_per(1000):
-        yield {
-            "canonical_url": article.canonical_url,
-            "headline": version.headline,
-            "list_index": item.list_index,
-            "position": item.position,
-            "printed_number": item.printed_number,
-            "marker": item.marker,
-            "text": item.text,
-            "explanation": item.explanation,
-        }
-
-
-def iter_links(session: Session) -> Iterator[dict[str, Any]]:
-    query = (
-        current_versions()
-        .add_columns(m.Link)
-        .join(m.Link, m.Link.version_id == m.ArticleVersion.id)
-        .order_by(m.Article.id, m.Link.kind, m.Link.position)
-    )
-    for article, version, link in session.execute(query).yield_per(1000):
-        yield {
-            "canonical_url": article.canonical_url,
-            "headline": version.headline,
-            "kind": link.kind,
-            "position": link.position,
-            "url": link.url,
-            "text": link.text,
-            "title": link.title,
-        }
-
-
-def latest_articles(session: Session, limit: int = 5) -> list[dict[str, Any]]:
-    query = (
-        current_versions()
-        .add_columns(_advice_count())
-        .where(m.Article.status == "live")
-        .order_by(m.Article.last_seen.desc(), m.Article.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "url": article.canonical_url,
-            "headline": version.headline,
-            "language": version.language,
-            "advice_count": advice_count,
-        }
-        for article, version, advice_count in session.execute(query)
-    ]
-
-
-def search(session: Session, text_query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Current articles containing every word, best match first.
-
-    Uses the full-text index of revision 0002 where it can answer (SQLite FTS5 trigrams for
-    words of three or more characters, PostgreSQL text search for space-separated scripts), and
-    a substring match for the rest (two-character Chinese words, other backends).
-    """
-    words = text_query.split()
-    if not words:
-        return []
-    query = current_versions()
-    dialect = session.get_bind().dialect.name
-    indexed: list[str] = []
-    if dialect == "sqlite":
-        indexed = [w for w in words if len(w) >= 3]
-    elif dialect == "postgresql" and not CJK.search(text_query):
-        indexed = words
-    for word in words:
-        if word not in indexed:
-            query = query.where(
-                or_(
-                    m.ArticleVersion.headline.icontains(word, autoescape=True),
-                    m.ArticleVersion.body.icontains(word, autoescape=True),
-                )
-            )
-    if indexed and dialect == "sqlite":
-        match = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
-        hits = (
-            select(column("rowid").label("version_id"), column("rank").label("rank"))
-            .select_from(table("article_search"))
-            .where(text("article_search MATCH :match"))
-            .subquery()
-        )
-        query = query.join(hits, hits.c.version_id == m.ArticleVersion.id).order_by(hits.c.rank)
-        params = {"match": match}
-    elif indexed:
-        document = func.to_tsvector(
-            literal_column("'simple'"), m.ArticleVersion.headline + " " + m.ArticleVersion.body
-        )
-        terms = func.plainto_tsquery(literal_column("'simple'"), " ".join(indexed))
-        query = query.where(document.op("@@")(terms)).order_by(func.ts_rank(document, terms).desc())
-        params = {}
-    else:
-        params = {}
-    query = query.order_by(m.Article.id).limit(limit)
-    return [
-        {"url": a.canonical_url, "headline": v.headline, "language": v.language}
-        for a, v in session.execute(query, params)
-    ]
 
 
 def live_urls_on_hosts(session: Session, start_urls: Sequence[str]) -> list[str]:
@@ -322,7 +103,7 @@ def resumable_run(session: Session, start_urls: Sequence[str]) -> m.CrawlRun | N
     """The latest run with these start URLs that never finished (killed or crashed)."""
     latest = session.scalar(
         select(m.CrawlRun)
-        .where(m.CrawlRun.status.notin_(["finished"]))
+        .where(m.CrawlRun.status.notin_(["finished", "overlap"]))
         .order_by(m.CrawlRun.id.desc())
         .limit(1)
     )

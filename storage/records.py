@@ -20,6 +20,12 @@ class FetchRecord:
     content_type: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    protocol: str | None = None
+    reason: str | None = None
+    headers: tuple[tuple[str, str], ...] | None = None
+    """Response headers in order as received, repeated names kept."""
+    request_method: str | None = None
+    request_headers: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from crawler.parsers.records import Article as ParsedArticle
 from storage import models as m
 from storage.archive import version_row, write_children
 from storage.blobs import decompress
+from storage.search import index_versions
+
+Q = TypeVar("Q", bound=Select)
 
 
 @dataclass(frozen=True)
@@ -34,26 +38,38 @@ class StoredPage:
 
 def stored_pages(session: Session, only_stale_for: str | None = None) -> Iterator[StoredPage]:
     """Every version that has its raw body archived, oldest first."""
+    query = select(
+        m.ArticleVersion.id,
+        m.ArticleVersion.article_id,
+        m.ArticleVersion.version == m.Article.current_version,
+        m.ArticleVersion.parser_version,
+        m.ArticleVersion.content_hash,
+        m.Fetch.final_url,
+        m.Fetch.content_type,
+        m.Blob,
+    ).order_by(m.ArticleVersion.id)
+    for vid, aid, current, pversion, chash, url, ctype, blob in session.execute(
+        _stored(query, only_stale_for)
+    ):
+        yield StoredPage(vid, aid, bool(current), pversion, chash, url, ctype, decompress(blob))
+
+
+def count_stored_pages(session: Session, only_stale_for: str | None = None) -> int:
+    """How many versions :func:`stored_pages` yields (for progress)."""
+    query = select(func.count(m.ArticleVersion.id))
+    return int(session.scalar(_stored(query, only_stale_for)) or 0)
+
+
+def _stored(query: Q, only_stale_for: str | None) -> Q:
+    """Versions whose fetch has its raw body archived."""
     query = (
-        select(
-            m.ArticleVersion.id,
-            m.ArticleVersion.article_id,
-            m.ArticleVersion.version == m.Article.current_version,
-            m.ArticleVersion.parser_version,
-            m.ArticleVersion.content_hash,
-            m.Fetch.final_url,
-            m.Fetch.content_type,
-            m.Blob,
-        )
-        .join(m.Article, m.Article.id == m.ArticleVersion.article_id)
+        query.join(m.Article, m.Article.id == m.ArticleVersion.article_id)
         .join(m.Fetch, m.Fetch.id == m.ArticleVersion.fetch_id)
         .join(m.Blob, m.Blob.sha256 == m.Fetch.blob_sha256)
-        .order_by(m.ArticleVersion.id)
     )
     if only_stale_for is not None:
         query = query.where(m.ArticleVersion.parser_version != only_stale_for)
-    for vid, aid, current, pversion, chash, url, ctype, blob in session.execute(query):
-        yield StoredPage(vid, aid, bool(current), pversion, chash, url, ctype, decompress(blob))
+    return query
 
 
 def replace_extracted(
@@ -75,6 +91,9 @@ def replace_extracted(
     )
     write_children(session, [(page.version_id, article)], parser_version)
     if page.is_current:
+        index_versions(
+            session, [(page.article_id, page.version_id, article.headline, article.articleBody)]
+        )
         session.execute(
             update(m.Article)
             .where(m.Article.id == page.article_id)

@@ -28,6 +28,7 @@ SIGNATURES = _table(m.Signature)
 LSH_BANDS = _table(m.LshBand)
 ADVICE_ITEMS = _table(m.AdviceItem)
 LINKS = _table(m.Link)
+ARTICLE_SEARCH = _table(m.ArticleSearch)
 
 IN_CHUNK = 500
 """Bound parameters per ``IN`` query, well under SQLite's limit."""

@@ -7,6 +7,7 @@ Service-backed tests skip with the reason when the service is absent, except und
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -104,3 +105,22 @@ def redis_url() -> Iterator[str]:
         service_missing(f"Redis not reachable at {REDIS_URL}: {exc}")
     yield REDIS_URL
     client.close()
+
+
+@pytest.fixture(scope="session")
+def pywb_bin() -> Path:
+    """The folder holding pywb's ``wayback`` and ``wb-manager``.
+
+    pywb pins dependencies that clash with this project's, so it lives in a virtualenv of its
+    own: ``$HEALTHARCHIVE_PYWB`` (that bin folder), else ``.venv-pywb/bin``, else ``PATH``.
+    """
+    root = Path(__file__).resolve().parents[1]
+    for folder in (os.environ.get("HEALTHARCHIVE_PYWB"), root / ".venv-pywb" / "bin"):
+        if folder and (Path(folder) / "wayback").is_file():
+            return Path(folder)
+    found = shutil.which("wayback")
+    if found is None:
+        service_missing(
+            "pywb is not installed (python3 -m venv .venv-pywb && .venv-pywb/bin/pip install pywb)"
+        )
+    return Path(str(found)).parent

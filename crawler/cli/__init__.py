@@ -9,6 +9,8 @@ near-duplicate machinery (check with ``python -X importtime -m crawler peek``).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -18,14 +20,21 @@ COMMANDS: dict[str, str] = {
     "run-demo": "crawler.cli.crawling:run_demo",
     "demo-site": "crawler.cli.crawling:demo_site",
     "peek": "crawler.cli.reading:peek",
-    "search": "crawler.cli.reading:search",
+    "stats": "crawler.cli.inspecting:stats",
+    "runs": "crawler.cli.inspecting:runs",
+    "show": "crawler.cli.inspecting:show",
+    "search": "crawler.cli.searching:search",
+    "query": "crawler.cli.querying:query",
     "diff": "crawler.cli.reading:diff",
     "clusters": "crawler.cli.reading:clusters",
     "export": "crawler.cli.exporting:export",
+    "import": "crawler.cli.warc:import_warc",
     "extract": "crawler.cli.extracting:extract",
     "save-fixture": "crawler.cli.extracting:save_fixture",
     "reparse": "crawler.cli.maintenance:reparse",
     "db": "crawler.cli.maintenance:db",
+    "generate-archive": "crawler.cli.generating:generate_archive",
+    "build-egg": "crawler.cli.deploying:build_egg",
 }
 """Subcommand name -> ``module:attribute`` of its click command, loaded on first use."""
 
@@ -46,6 +55,15 @@ class LazyGroup(click.Group):
             command: click.Command = getattr(importlib.import_module(module_name), attribute)
             return command
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the subcommand; a reader that goes away (``peek | head -1``) ends it quietly."""
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            # Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
 
 
 @click.group(

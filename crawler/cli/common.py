@@ -39,6 +39,8 @@ def clear_errors() -> Iterator[None]:
     """Library errors become one line and exit status 1; no traceback for expected failures."""
     try:
         yield
+    except BrokenPipeError:
+        raise
     except (ArchiveError, CrawlError, ValueError, OSError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

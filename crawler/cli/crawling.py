@@ -11,16 +11,28 @@ from crawler.errors import CrawlError
 
 if TYPE_CHECKING:
     from crawler.crawl import CrawlSummary
+    from crawler.profiles import SiteProfile
 
 
 @click.command()
-@click.argument("start_urls", nargs=-1, required=True)
+@click.argument("start_urls", nargs=-1)
 @db_option
+@click.option(
+    "--profile",
+    type=click.Path(dir_okay=False),
+    help="Site profile (TOML): start URLs, sitemaps, URL patterns, selectors, politeness.",
+)
 @click.option("--max-pages", type=int, default=0, help="Stop after this many responses.")
 @click.option("--no-sitemap", is_flag=True, help="Do not read /sitemap.xml.")
 @click.option("--no-revisit", is_flag=True, help="Do not re-fetch articles already in the archive.")
 @click.option(
     "--resume", is_flag=True, help="Continue the last interrupted crawl of these start URLs."
+)
+@click.option(
+    "--lock",
+    is_flag=True,
+    help="Refuse to start (exit 1, run recorded as 'overlap') while another crawl of the same "
+    "site or profile runs on this archive.",
 )
 @click.option("--redis", "redis_url", help="Share the queue with other workers via Redis.")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Write Scrapy's log here.")
@@ -29,10 +41,12 @@ if TYPE_CHECKING:
 def crawl(
     start_urls: tuple[str, ...],
     db: str,
+    profile: str | None,
     max_pages: int,
     no_sitemap: bool,
     no_revisit: bool,
     resume: bool,
+    lock: bool,
     redis_url: str | None,
     log_file: str | None,
     log_level: str,
@@ -41,12 +55,22 @@ def crawl(
     """Crawl one or more sites into the archive.
 
     Example: healtharchive crawl https://health.example.com/ --db archive.db
+
+    Example: healtharchive crawl --profile sites/health-example.toml --lock --resume
     """
+    if lock and redis_url:
+        raise click.UsageError("--lock and --redis exclude each other: workers share a crawl")
     with clear_errors():
+        from crawler.profiles import load_site_profile
+
+        site = load_site_profile(profile) if profile else None
+        urls = list(dict.fromkeys([*(site.start_urls if site else []), *start_urls]))
+        if not urls:
+            raise click.UsageError("give at least one start URL, or --profile site.toml")
         summary = _crawl(
-            list(start_urls),
+            urls,
             db,
-            settings={"LOG_LEVEL": log_level}
+            settings={"LOG_LEVEL": log_level, "PROGRESS_OUTPUT": "stderr"}
             | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
             | ({"LOG_FILE": log_file} if log_file else {})
             | _parse_overrides(overrides),
@@ -54,9 +78,11 @@ def crawl(
             revisit=not no_revisit,
             resume=resume,
             redis_url=redis_url,
+            site=site,
+            lock=(site.name if site else lock_name(urls)) if lock else None,
         )
         print_summary(summary)
-        check_summary(summary)
+        record_outcome(db, summary)
 
 
 @click.command("run-demo")
@@ -78,6 +104,7 @@ def run_demo(db: str, port: int, log_file: str) -> None:
     from crawler.demo.server import DemoServer
     from crawler.demo.site import build_site
     from storage.db import create_archive_engine, database_url
+    from storage.reader import open_reader
 
     with clear_errors():
         create_archive_engine(db).dispose()
@@ -100,9 +127,9 @@ def run_demo(db: str, port: int, log_file: str) -> None:
         print_summary(summary)
         click.echo(f"crawl log: {log_file}")
         click.echo("")
-        with readonly_session(db) as session:
-            print_peek(session)
-        check_summary(summary)
+        with open_reader(db) as reader:
+            print_peek(reader)
+        record_outcome(db, summary)
 
 
 @click.command("demo-site")
@@ -138,13 +165,42 @@ def _crawl(
     revisit: bool,
     resume: bool = False,
     redis_url: str | None = None,
+    site: SiteProfile | None = None,
+    lock: str | None = None,
+) -> CrawlSummary:
+    from storage.db import create_archive_engine, database_url
+    from storage.locks import LockHeld, crawl_lock
+    from storage.runs import record_overlap
+
+    url = database_url(db)
+    if lock is None:
+        return _crawl_unlocked(urls, url, settings, sitemap, revisit, resume, redis_url, site)
+    engine = create_archive_engine(url)
+    try:
+        with crawl_lock(engine, lock):
+            return _crawl_unlocked(urls, url, settings, sitemap, revisit, resume, redis_url, site)
+    except LockHeld as exc:
+        run_id = record_overlap(engine, "health", urls, lock)
+        raise CrawlError(f"{exc}; not started (run #{run_id} recorded as 'overlap')") from exc
+    finally:
+        engine.dispose()
+
+
+def _crawl_unlocked(
+    urls: list[str],
+    url: str,
+    settings: dict[str, Any],
+    sitemap: bool,
+    revisit: bool,
+    resume: bool,
+    redis_url: str | None,
+    site: SiteProfile | None,
 ) -> CrawlSummary:
     from crawler.crawl import build_settings, is_local, preflight, run_crawl
     from storage import queries
-    from storage.db import create_archive_engine, database_url
+    from storage.db import create_archive_engine
     from storage.runs import finish_run
 
-    url = database_url(db)
     engine = create_archive_engine(url)
     preflight(urls)
     revisit_urls: list[str] = []
@@ -162,7 +218,34 @@ def _crawl(
     scrapy_settings = build_settings(
         url, overrides=settings, local=is_local(urls), redis_url=redis_url
     )
-    return run_crawl(urls, scrapy_settings, revisit_urls, sitemap=sitemap)
+    return run_crawl(urls, scrapy_settings, revisit_urls, sitemap=sitemap, profile=site)
+
+
+def lock_name(urls: list[str]) -> str:
+    """Without a profile, a crawl is "the same site" as another with the same hosts."""
+    from urllib.parse import urlsplit
+
+    return "hosts:" + ",".join(sorted({(urlsplit(u).hostname or "").lower() for u in urls}))
+
+
+def record_outcome(db: str, summary: CrawlSummary) -> None:
+    """Judge the run (exit status 1 on failure) and put the verdict in ``crawl_runs``."""
+    from storage.db import create_archive_engine
+    from storage.runs import record_exit
+
+    try:
+        check_summary(summary)
+    except CrawlError:
+        if summary.run_id is not None:
+            engine = create_archive_engine(db)
+            failed = None if summary.finish_reason == "shutdown" else "failed"
+            record_exit(engine, summary.run_id, 1, failed)
+            engine.dispose()
+        raise
+    if summary.run_id is not None:
+        engine = create_archive_engine(db)
+        record_exit(engine, summary.run_id, 0)
+        engine.dispose()
 
 
 def _parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:

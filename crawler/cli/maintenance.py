@@ -15,22 +15,41 @@ def reparse(db: str, everything: bool) -> None:
 
     Example: healtharchive reparse --db archive.db
     """
+    from sqlalchemy.orm import Session
+
     from crawler.crawl import build_settings
     from crawler.parsers import PARSER_VERSION
     from crawler.profiles import load_profiles
+    from crawler.progress import Progress
+    from crawler.reparse import ReparseResult
     from crawler.reparse import reparse as run_reparse
     from pipelines.dedup import near_dup_config
     from storage.db import create_archive_engine, database_url
+    from storage.reextract import count_stored_pages
 
     with clear_errors():
         engine = create_archive_engine(db)
         settings = build_settings(database_url(db))
-        result = run_reparse(
-            engine,
-            only_stale=not everything,
-            near_dup=near_dup_config(settings),
-            profiles=load_profiles(settings.getdict("SITE_PROFILES")),
-        )
+        with Session(engine) as session:
+            total = count_stored_pages(session, None if everything else PARSER_VERSION)
+        with Progress(
+            "reparse",
+            unit="version",
+            total=total,
+            interval=settings.getfloat("PROGRESS_INTERVAL"),
+        ) as progress:
+
+            def show(result: ReparseResult) -> None:
+                done = result.reparsed + result.failed
+                progress.update(done, {"changed": result.changed, "failed": result.failed})
+
+            result = run_reparse(
+                engine,
+                only_stale=not everything,
+                near_dup=near_dup_config(settings),
+                profiles=load_profiles(settings.getdict("SITE_PROFILES")),
+                on_page=show,
+            )
         engine.dispose()
     click.echo(
         f"reparsed {result.reparsed} versions with parser {PARSER_VERSION}: "

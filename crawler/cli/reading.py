@@ -1,6 +1,7 @@
-"""Read-only subcommands: ``peek``, ``search``, ``diff`` and ``clusters``.
+"""Read-only subcommands: ``peek``, ``diff`` and ``clusters``.
 
-They open the archive read-only, so analysts never block a running crawl.
+They open the archive read-only, so analysts never block a running crawl. ``peek`` goes
+through the fast reader (no SQLAlchemy), so it answers at once.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import click
 from crawler.cli.common import clear_errors, db_option, fit, readonly_session
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from storage.reader import Reader
 
 
 @click.command()
@@ -23,24 +24,10 @@ def peek(db: str, limit: int) -> None:
 
     Example: healtharchive peek --db archive.db
     """
-    with clear_errors(), readonly_session(db) as session:
-        print_peek(session, limit)
+    from storage.reader import open_reader
 
-
-@click.command()
-@click.argument("words", nargs=-1, required=True)
-@db_option
-@click.option("--limit", type=int, default=20, show_default=True)
-def search(words: tuple[str, ...], db: str, limit: int) -> None:
-    """Find articles whose title or text contains all the words.
-
-    Example: healtharchive search muscle cramp
-    """
-    from storage import queries
-
-    with clear_errors(), readonly_session(db) as session:
-        for row in queries.search(session, " ".join(words), limit):
-            click.echo(f"{row['url']}\t{row['headline']}")
+    with clear_errors(), open_reader(db) as reader:
+        print_peek(reader, limit)
 
 
 @click.command()
@@ -87,23 +74,21 @@ def clusters(db: str) -> None:
                 click.echo(f"  {'*' if canonical else ' '} {url}")
 
 
-def print_peek(session: Session, limit: int = 5) -> None:
-    from storage import queries
+def print_peek(reader: Reader, limit: int = 5) -> None:
+    from storage import overview
 
-    counts = queries.archive_counts(session)
+    counts = overview.counts(reader)
     click.echo(
         "archive: {articles} articles ({removed} removed), {versions} versions, "
         "{advice_items} advice items, {links} links, {fetches} fetches, {blobs} blobs, "
         "{clusters} near-duplicate clusters, {crawl_runs} crawl runs".format(**counts)
     )
-    for run in queries.crawl_runs(session, limit=3):
-        stats = run.stats or {}
+    for run in overview.runs(reader, limit=3):
         click.echo(
-            f"  run #{run.id} {run.spider} {run.started_at:%Y-%m-%d %H:%M} {run.status}: "
-            f"{stats.get('downloader/response_count', 0)} pages, "
-            f"{stats.get('healtharchive/archive/new_versions', 0)} new versions"
+            f"  run #{run['id']} {run['spider']} {run['started_at'][:16].replace('T', ' ')} "
+            f"{run['status']}: {run['pages']} pages, {run['new_versions']} new versions"
         )
-    for row in queries.latest_articles(session, limit):
+    for row in overview.latest_articles(reader, limit):
         click.echo(
             f"  [{row['language'] or '?'}] {fit(row['headline'], 60)} "
             f"{row['advice_count']:>2} advice  {row['url']}"

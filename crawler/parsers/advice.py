@@ -44,7 +44,7 @@ LINK_ITEM_RATIO = 0.5
 """An item whose text is at least this share of link text is a link, not advice."""
 REFERENCE_HEADING_RE = re.compile(
     r"^\W*(?:references?|sources?|bibliography|citations?|footnotes?|notes|works cited|"
-    r"further reading|参考文献|参考资料|资料来源|文献来源|引用)\W*$",
+    r"further reading|参考文献|参考资料|资料来源|文献来源|引用|注释|注解|译注)\W*$",
     re.I,
 )
 CITATION_RE = re.compile(
@@ -73,9 +73,16 @@ class _Candidate:
     """``<ol>`` items: the markup says they form a list, whatever the numbers."""
 
 
-def advice_lists(node: lxml.html.HtmlElement) -> tuple[AdviceItem, ...]:
-    """Every numbered advice list under ``node``, items in list then document order."""
-    blocks = content_blocks(node)
+def advice_lists(
+    node: lxml.html.HtmlElement, body_chars: int | None = None
+) -> tuple[AdviceItem, ...]:
+    """Every numbered advice list under ``node``, items in list then document order.
+
+    ``node`` may be the article's whole region in the page rather than its cleaned body, so
+    items whose titles are links (which a body extractor drops as link blocks) are still
+    read; ``body_chars`` is then the body's size (see :func:`content_blocks`).
+    """
+    blocks = content_blocks(node, body_chars)
     runs: list[list[_Candidate]] = []
     candidates: list[_Candidate] = []
     heading = ""
@@ -83,7 +90,7 @@ def advice_lists(node: lxml.html.HtmlElement) -> tuple[AdviceItem, ...]:
         if block.element is not None:
             if not _is_reference_or_contents(block.element, heading):
                 candidates.extend(_ol_candidates(block.element, index))
-        else:
+        elif not REFERENCE_HEADING_RE.match(heading):
             inline = _inline_runs(block, index)
             runs.extend(inline)
             candidate = None if inline else _block_candidate(block, index)
@@ -92,7 +99,7 @@ def advice_lists(node: lxml.html.HtmlElement) -> tuple[AdviceItem, ...]:
         if block.rank <= BOLD_RANK:
             heading = block.text
     runs.extend(_group(candidates))
-    kept = sorted((run for run in runs if _is_advice(run)), key=lambda run: run[0].position)
+    kept = sorted((run for run in runs if _is_advice(run, blocks)), key=lambda run: run[0].position)
     return tuple(item for index, run in enumerate(kept) for item in _items(run, index, blocks))
 
 
@@ -259,6 +266,10 @@ def _group(candidates: list[_Candidate]) -> list[list[_Candidate]]:
         if run and _extends(run[-1], candidate):
             run.append(candidate)
             continue
+        continued = _heading_run(open_runs, candidate)
+        if continued is not None:
+            continued.append(candidate)
+            continue
         if run:
             finished.append(open_runs.pop(candidate.key))
         if candidate.from_markup or candidate.number <= MAX_START:
@@ -267,14 +278,54 @@ def _group(candidates: list[_Candidate]) -> list[list[_Candidate]]:
     return finished
 
 
+def _heading_run(
+    open_runs: dict[tuple[str, int], list[_Candidate]], candidate: _Candidate
+) -> list[_Candidate] | None:
+    """The open list of numbered headings this heading continues at another level: pages
+    print "3." as an ``<h3>`` between ``<h2>`` items 2 and 4. Only the very next number
+    counts, so a nested list restarting at 1 stays its own."""
+    if candidate.rank >= BOLD_RANK:
+        return None
+    style = candidate.key[0]
+    for key, run in open_runs.items():
+        last = run[-1]
+        if (
+            key != candidate.key
+            and key[0] == style
+            and last.rank < BOLD_RANK
+            and candidate.number == last.number + 1
+        ):
+            return run
+    return None
+
+
 def _extends(previous: _Candidate, candidate: _Candidate) -> bool:
     step = candidate.number - previous.number
     return step > 0 and (candidate.from_markup or step <= MAX_GAP)
 
 
-def _is_advice(run: list[_Candidate]) -> bool:
-    linked = sum(candidate.link_ratio >= LINK_ITEM_RATIO for candidate in run)
-    return len(run) >= MIN_ITEMS and linked * 2 <= len(run)
+def _is_advice(run: list[_Candidate], blocks: list[Block]) -> bool:
+    """Enough items, most of them neither links nor citations. A numbered heading followed
+    by its own paragraphs is an item even when its words link somewhere (a product review's
+    names); a column of linked titles is a "most read" list, and numbered paragraphs of
+    authors, years and journals are a references section however they are marked up."""
+    linked = sum(
+        candidate.link_ratio >= LINK_ITEM_RATIO and not _explained(candidate, blocks)
+        for candidate in run
+    )
+    cited = sum(bool(CITATION_RE.search(candidate.text)) for candidate in run)
+    return len(run) >= MIN_ITEMS and linked * 2 <= len(run) and cited * 2 < len(run)
+
+
+def _explained(candidate: _Candidate, blocks: list[Block]) -> bool:
+    if candidate.rank >= BOLD_RANK or candidate.block + 1 >= len(blocks):
+        return False
+    following = blocks[candidate.block + 1]
+    return (
+        following.rank > BOLD_RANK
+        and following.element is None
+        and not leading_marker(following.text)
+    )
 
 
 def _items(run: list[_Candidate], list_index: int, blocks: list[Block]) -> Iterator[AdviceItem]:

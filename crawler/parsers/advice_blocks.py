@@ -145,10 +145,16 @@ class _Lines:
         self.lines.append([])
 
 
-def content_blocks(root: lxml.html.HtmlElement) -> list[Block]:
-    """The blocks of ``root`` in document order, boilerplate left out."""
+def content_blocks(root: lxml.html.HtmlElement, body_chars: int | None = None) -> list[Block]:
+    """The blocks of ``root`` in document order, boilerplate left out.
+
+    ``body_chars`` is the size of the article's text when ``root`` is a wider region around
+    it: a widget-named wrapper is boilerplate only when it holds less than half the article,
+    not half the region.
+    """
     blocks: list[Block] = []
-    _walk(root, blocks, len(collapse(root.text_content())))
+    size = len(collapse(root.text_content())) if body_chars is None else body_chars
+    _walk(root, blocks, size, _block_holders(root))
     return blocks
 
 
@@ -182,7 +188,28 @@ def link_text_chars(element: lxml.html.HtmlElement) -> int:
     return sum(len(collapse(a.text_content())) for a in element.iter("a"))
 
 
-def _walk(element: lxml.html.HtmlElement, blocks: list[Block], root_chars: int) -> None:
+def _block_holders(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Elements with a block inside them, found in one pass.
+
+    CMS templates wrap whole article bodies in ``<span>``s and ``<font>``s; an inline element
+    holding headings or paragraphs is read as a block container, or its items would run
+    together into one line.
+    """
+    holders: set[lxml.html.HtmlElement] = set()
+    for block in root.iter(*BLOCK_TAGS, *LIST_TAGS):
+        for ancestor in block.iterancestors():
+            if ancestor in holders:
+                break
+            holders.add(ancestor)
+    return holders
+
+
+def _walk(
+    element: lxml.html.HtmlElement,
+    blocks: list[Block],
+    root_chars: int,
+    holders: set[lxml.html.HtmlElement],
+) -> None:
     if element.tag in HEADING_RANKS:
         text = collapse(element.text_content())
         if text:
@@ -197,11 +224,11 @@ def _walk(element: lxml.html.HtmlElement, blocks: list[Block], root_chars: int) 
         if is_skipped(child, root_chars):
             lines.add(child.tail, bold=False, link=False)
             continue
-        if child.tag in BLOCK_TAGS or child.tag in LIST_TAGS:
+        if child.tag in BLOCK_TAGS or child.tag in LIST_TAGS or child in holders:
             _flush(lines, blocks)
             lines = _Lines()
             if child.tag != "ul":
-                _walk(child, blocks, root_chars)
+                _walk(child, blocks, root_chars, holders)
         elif child.tag == "br":
             lines.newline()
         else:
@@ -252,7 +279,10 @@ def _hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def _boilerplate_named(element: lxml.html.HtmlElement) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}"
+    """Class or id names a sidebar, menu or widget. A heading's id is an anchor made from its
+    own words ("h-4-times-for-social-media"), so only its class counts."""
+    identifier = "" if element.tag in HEADING_RANKS else element.get("id", "")
+    names = f"{element.get('class', '')} {identifier}"
     if MOST_READ_RE.search(names):
         return True
     return any(token.lower() in BOILERPLATE_TOKENS for token in TOKEN_SPLIT_RE.split(names))

@@ -12,14 +12,14 @@ from collections.abc import Mapping
 
 from crawler.parsers.advice import advice_lists, bullet_lists
 from crawler.parsers.article_kind import judge
-from crawler.parsers.content import ContentProfile, main_content
+from crawler.parsers.content import ContentProfile, MainContent, main_content
 from crawler.parsers.document import load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.metadata import extract_metadata
-from crawler.parsers.records import Article
+from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
 
 
@@ -49,7 +49,7 @@ def parse_article(
         articleBody=content.text,
         inLanguage=meta.inLanguage,
         encoding=doc.encoding,
-        advice=advice_lists(content.node),
+        advice=_advice(content),
         bullets=bullet_lists(content.node),
         previous=siblings.previous,
         next=siblings.next,
@@ -65,6 +65,13 @@ def parse_article(
         canonicalDeclared=meta.canonicalUrl is not None,
         decision=decision,
     )
+
+
+def _advice(content: MainContent) -> tuple[AdviceItem, ...]:
+    """Numbered lists of the article's region in the page, not only of its cleaned body."""
+    if content.origin is None:
+        return advice_lists(content.node)
+    return advice_lists(content.origin, len(content.text))
 
 
 def require_article(article: Article) -> Article:

@@ -102,6 +102,22 @@ BREADCRUMB_XPATH = lxml.etree.XPath(
     " or translate(@aria-label, 'BREADCRUMB', 'breadcrumb')='breadcrumb'"
     " or contains(@itemtype, 'BreadcrumbList')]"
 )
+LOCATION_XPATH = lxml.etree.XPath(
+    "//*[self::div or self::p or self::nav or self::span or self::li]"
+    "[starts-with(normalize-space(text()[1]), '当前位置')"
+    " or starts-with(normalize-space(text()[1]), '您的位置')"
+    " or starts-with(normalize-space(text()[1]), '您现在的位置')"
+    " or starts-with(normalize-space(text()[1]), '所在位置')"
+    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'), 'location')"
+    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'),"
+    " 'you are here')]"
+)
+"""A trail led by a "you are here" label, no breadcrumb class: ``当前位置：首页 > 健康``."""
+LOCATION_LABEL_RE = re.compile(
+    r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|location|you are here)\s*[:：]\s*", re.I
+)
+CURRENT_PAGE_CRUMBS = frozenset({"正文", "内容", "详情", "article", "content"})
+"""Trail ends that stand for "this page" rather than a section."""
 CRUMB_SEPARATOR_RE = re.compile(r"^[\s>»›/|\\→·]*$")
 HOME_CRUMBS = frozenset({"home", "首页", "主页", "homepage"})
 VISIBLE_TEXT_XPATH = lxml.etree.XPath(
@@ -384,7 +400,7 @@ def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> 
             crumbs = _jsonld_crumbs(obj.get("itemListElement"))
             if crumbs:
                 return crumbs
-    for container in BREADCRUMB_XPATH(tree):
+    for container in [*BREADCRUMB_XPATH(tree), *LOCATION_XPATH(tree)]:
         crumbs = _markup_crumbs(container)
         if len(crumbs) >= 2:
             return crumbs
@@ -409,8 +425,13 @@ def _jsonld_crumbs(elements: Any) -> tuple[str, ...]:
 
 def _markup_crumbs(container: lxml.html.HtmlElement) -> tuple[str, ...]:
     pieces = [" ".join(text.split()) for text in container.itertext()]
+    if pieces:
+        pieces[0] = LOCATION_LABEL_RE.sub("", pieces[0])
     crumbs = [piece for piece in pieces if piece and not CRUMB_SEPARATOR_RE.match(piece)]
-    return tuple(crumb.strip(" >»›/|\\→·") for crumb in crumbs)
+    crumbs = [crumb.strip(" >»›/|\\→·") for crumb in crumbs]
+    while crumbs and crumbs[-1].lower() in CURRENT_PAGE_CRUMBS:
+        crumbs.pop()
+    return tuple(crumb for crumb in crumbs if crumb)
 
 
 def _language(

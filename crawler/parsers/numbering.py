@@ -27,7 +27,9 @@ CHINESE_NUMERAL = r"[一二三四五六七八九十]{1,3}"
 CIRCLED_FIRST = ord("①")
 CIRCLED_LAST = ord("⑳")
 
-MARKER_BODY = rf"""
+FOLLOWER = r"(?=\s*[^\s\d.,;:)）、．])"
+LEADING_FOLLOWER = r"(?=\s+\d|\s*[^\s\d.,;:)）、．])"
+MARKERS = rf"""
 (?P<marker>
     (?P<step>(?:Step|STEP|Tip|TIP)\s*(?P<step_n>\d{{1,2}})\s*(?:[:：.．]|\s[–—-]\s|(?=\s)))
   | (?P<paren>[(（]\s*(?P<paren_n>\d{{1,2}}|{CHINESE_NUMERAL})\s*[)）])
@@ -39,11 +41,13 @@ MARKER_BODY = rf"""
   | (?P<comma>(?P<comma_n>[1-9]\d?)、)
   | (?P<dash>(?P<dash_n>[1-9]\d?)\s*[–—]\s)
 )
-(?=\s*[^\s\d.,;:)）、．])
 """
+MARKER_BODY = MARKERS + FOLLOWER
 STYLES = ("step", "paren", "circled", "ordinal", "cjk", "dot", "bracket", "comma", "dash")
 
-LEADING_MARKER_RE = re.compile(rf"^\s*{MARKER_BODY}", re.VERBOSE)
+LEADING_MARKER_RE = re.compile(rf"^\s*{MARKERS}{LEADING_FOLLOWER}", re.VERBOSE)
+"""At the start of a block a space may precede a digit ("18. 8BitDo Retro", "3. 10 minutes a
+day"); inside a sentence "take 2. 5 more" stays prose."""
 BOUNDARY_MARKER_RE = re.compile(
     rf"(?:^|(?<=[.:;!?])\s+|(?<=[。：；！？])\s*){MARKER_BODY}", re.VERBOSE
 )

@@ -1,52 +1,99 @@
-"""Previous/next article links and related-article teasers.
+"""Previous/next article links.
 
-Sites label sibling links in many ways (``<<: Title``, ``« Previous Post``, ``上一篇：``, arrows
-with the title in an attribute, ``rel=prev``), and the same words and ``rel`` values also mean
-pagination on listings and multi-page articles, so each form is recognised on its own and the
-pagination look-alikes are filtered out by target URL and page type.
+Sites label sibling links in many ways: inside the link (``<<: Title``, ``« Previous Post``,
+``上一篇：Title``), beside it (``上一篇：<a>Title</a>``, a "Previous post" caption in the element
+next to the link), by class (``nav-previous``, ``post-navigation__next``) with only an arrow or
+an image in the link, or by ``rel=prev``. Each form is recognised on the page's anchor list
+(:mod:`crawler.parsers.anchors`), read before any boilerplate is removed: theme navigation
+blocks are exactly what a main-content filter throws away.
+
+The same words, arrows and ``rel`` values also mean other things, so a candidate is refused
+when it is pagination (the target is this page's next page), a carousel or comment control, a
+breadcrumb or bullet arrow (``Home » Health``, ``→ About us``), or a link to a section above
+the page. When the link prints only its label, the title comes from the navigation card around
+it; label words never stay in the text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from urllib.parse import SplitResult, urldefrag, urljoin, urlsplit
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import lxml.html
 
+from crawler.parsers.anchors import (
+    INLINE_WRAPPERS,
+    UNUSABLE_HREF_RE,
+    Anchor,
+    is_section_of,
+    scan_page,
+    text_before,
+)
 from crawler.parsers.document import Document
 from crawler.parsers.metadata import is_article_page
 from crawler.parsers.records import Link, Siblings
+from crawler.parsers.related import HEADING_WORDS, RELATED_NAME_RE, related_links
 
-PREVIOUS_ARROWS = r"<<|«|‹|←|⟨|〈"
-NEXT_ARROWS = r">>|»|›|→|⟩|〉"
-PREVIOUS_WORDS = r"(?:previous|prev|older)(?:\s+(?:article|post|story|entry|news|item))?"
-NEXT_WORDS = r"(?:next|newer)(?:\s+(?:article|post|story|entry|news|item))?"
+PREVIOUS_ARROWS = r"<<|«|‹|←"
+NEXT_ARROWS = r">>|»|›|→"
+"""Angle brackets (``〈…〉``, ``⟨…⟩``) are left out: CJK titles open with them."""
+PREVIOUS_WORDS = r"(?:previous|prev|older)(?:\s+(?:article|post|story|entry|news|item|reading))?"
+NEXT_WORDS = r"(?:next|newer)(?:\s+(?:article|post|story|entry|news|item|reading))?"
 PREVIOUS_WORDS_ZH = r"上一篇|上一条|上篇|前一篇"
-NEXT_WORDS_ZH = r"下一篇|下一条|下篇|后一篇"
-SEPARATORS = r"[\s:：|\-–—]*"
+NEXT_WORDS_ZH = r"(?:阅读)?下一篇|下一条|下篇|后一篇"
+SEPARATORS = r"[\s:：|\-–—/]*"
 
 
-def _label_patterns(arrows: str, words: str, words_zh: str) -> tuple[re.Pattern[str], ...]:
-    """Labels inside the link text, and labels standing just before the link.
+@dataclass(frozen=True)
+class _Labels:
+    """The label forms of one direction."""
 
-    English words only count when they end the text or carry a colon or arrow, so "Next-generation
-    vaccines" or a "Read next" heading are not sibling labels.
-    """
-    inside = (
-        rf"^\s*(?:(?:{arrows}){SEPARATORS}(?:(?:{words})|{words_zh})?"
-        rf"|(?:{words_zh})|(?:{words})\s*(?:[:：|]|{arrows}|$)){SEPARATORS}"
+    inside: re.Pattern[str]
+    """A label opening the link's text: ``« Previous Post: Title``, ``上一篇：Title``."""
+    whole: re.Pattern[str]
+    """A text that is nothing but a label: ``Previous``, ``/阅读下一篇/``, ``Next »``."""
+    words_before: re.Pattern[str]
+    """A worded label ending the text just before the link: ``Next:``, ``上一篇：``."""
+    arrow_before: re.Pattern[str]
+    """An arrow alone before the link, which is a direction only outside breadcrumbs and
+    bullet lists."""
+    class_name: re.Pattern[str]
+    rels: frozenset[str]
+
+
+def _labels(arrows: str, words: str, words_zh: str, names: str, rels: frozenset[str]) -> _Labels:
+    """English words only count when they end the text or carry a colon or arrow, so
+    "Next-generation vaccines" or a "Read next" heading are not sibling labels."""
+    return _Labels(
+        inside=re.compile(
+            rf"^\s*(?:(?:{arrows}){SEPARATORS}(?:(?:{words})|{words_zh})?"
+            rf"|(?:{words_zh})|(?:{words})\s*(?:[:：|]|{arrows}|$)){SEPARATORS}",
+            re.I,
+        ),
+        whole=re.compile(rf"^[\W_]*(?:{words}|{words_zh})[\W_]*$", re.I),
+        words_before=re.compile(
+            rf"(?:(?:{words_zh})|(?:^|[^\w\s])\s*(?:{words}))\s*[:：]?\s*$", re.I
+        ),
+        arrow_before=re.compile(rf"^\s*(?:{arrows})\s*[:：]?\s*$"),
+        class_name=re.compile(rf"(?:^|[\s_-])(?:{names})(?:$|[\s_-])", re.I),
+        rels=rels,
     )
-    before = rf"(?:(?:{arrows})|(?:{words_zh})|(?:^|[^\w\s])\s*(?:{words}))\s*[:：]?\s*$"
-    whole = rf"^\s*(?:(?:{arrows})\s*)?(?:{words}|{words_zh})\s*(?:(?:{arrows})\s*)?[:：]?\s*$"
-    return tuple(re.compile(pattern, re.I) for pattern in (inside, before, whole))
 
 
-PREVIOUS_INSIDE_RE, PREVIOUS_BEFORE_RE, PREVIOUS_WHOLE_RE = _label_patterns(
-    PREVIOUS_ARROWS, PREVIOUS_WORDS, PREVIOUS_WORDS_ZH
+PREVIOUS = _labels(
+    PREVIOUS_ARROWS,
+    PREVIOUS_WORDS,
+    PREVIOUS_WORDS_ZH,
+    r"prev|previous|older|prev-post|previous-post|post-prev|post-previous",
+    frozenset({"prev", "previous"}),
 )
-NEXT_INSIDE_RE, NEXT_BEFORE_RE, NEXT_WHOLE_RE = _label_patterns(
-    NEXT_ARROWS, NEXT_WORDS, NEXT_WORDS_ZH
+NEXT = _labels(
+    NEXT_ARROWS,
+    NEXT_WORDS,
+    NEXT_WORDS_ZH,
+    r"next|newer|next-post|post-next",
+    frozenset({"next"}),
 )
 TRAILING_ARROWS_RE = re.compile(rf"{SEPARATORS}(?:{PREVIOUS_ARROWS}|{NEXT_ARROWS})\s*$")
 PAGINATION_TEXT_RE = re.compile(
@@ -61,92 +108,259 @@ PAGINATION_URL_RE = re.compile(
 PAGE_WORD_RE = re.compile(r"page|[?&](?:p|pg|paged|start)=\d", re.I)
 """Numbered sibling URLs (``/news/123.html`` → ``/news/124.html``) are articles unless they
 say "page"; a number added to the page's own address is its next page."""
-UNUSABLE_HREF_RE = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|$)", re.I)
-RELATED_HEADING_RE = re.compile(
-    r"^\W*(?:related(?:\s+(?:articles?|posts?|stories|content|reading|news|topics))?|"
-    r"you\s+(?:may|might)\s+also\s+(?:like|enjoy)|more\s+(?:on|about|from)\b.{0,40}|"
-    r"read\s+next|recommended(?:\s+(?:for\s+you|reading|articles?))?|further\s+reading|"
-    r"相关资讯|相关文章|相关阅读|相关推荐|往期推荐|往期回顾|猜你喜欢|推荐阅读|延伸阅读|热门推荐)\W*$",
-    re.I,
-)
-MAX_HEADING_CHARS = 60
-TEASER_CUT_RE = re.compile(r"(?:\.\.\.|…)\s*$")
-MIN_TEASER_RUN = 3
-MAX_TEASER_CHARS = 300
-TEASER_LINK_SHARE = 0.8
-"""A teaser item is its link: the cut title is nearly all of the item's text."""
-GENERIC_LINK_RE = re.compile(
-    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all|更多|阅读全文|查看更多)\W*$",
-    re.I,
-)
 TAXONOMY_PATH_RE = re.compile(r"/(?:tags?|category|categories|topics?|author|search|label)/", re.I)
-HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-NOISE_CLASS_RE = re.compile(
-    r"carousel|slider|slick|swiper|slideshow|gallery|pagination|pager|comment", re.I
+POST_NAV_NAME_RE = re.compile(
+    r"post[\s_-]?nav|nav[\s_-]?links|navigation|pagination|pager|prev[\s_-]?next|"
+    r"single[\s_-]?nav|article[\s_-]?nav|entry[\s_-]?nav",
+    re.I,
 )
-RELATED_CLASS_RE = re.compile(r"(?:^|[\s_-])(?:related|recommend(?:ed|ations?)?)(?:$|[\s_-])", re.I)
-BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "dd", "dt", "td", "th", "section", "article", "nav", "footer", "aside"}
+"""Blocks whose class says "navigation between posts": an arrow or image link there is a
+sibling even without words."""
+WORDED_RE = re.compile(
+    rf"prev|next|older|newer|上一|下一|前一|后一|上篇|下篇|{HEADING_WORDS}", re.I
 )
-INLINE_WRAPPERS = frozenset({"span", "strong", "b", "em", "font", "i"})
-HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-SITE_CHROME_TAGS = frozenset({"header", "nav", "footer"})
-REL_PREVIOUS = frozenset({"prev", "previous"})
-REL_NEXT = frozenset({"next"})
-PREVIOUS_LABELS = (PREVIOUS_INSIDE_RE, PREVIOUS_BEFORE_RE, PREVIOUS_WHOLE_RE)
-NEXT_LABELS = (NEXT_INSIDE_RE, NEXT_BEFORE_RE, NEXT_WHOLE_RE)
+"""Words of sibling captions and related headings, to note those elements while scanning."""
+NAVIGATION, RELATED = "navigation", "related"
+BOTH_DIRECTIONS_RE = re.compile(r"prev(?:ious)?[\s_-]?next|next[\s_-]?prev(?:ious)?", re.I)
+"""A ``prev-next`` block names both directions, so neither."""
+CONTROL_TAGS = frozenset({"button", "label", "option", "a"})
+"""A form's "Next" button, or a link's own text, is no caption for the link beside it."""
+CARD_LEVELS = 3
+"""How far up from a link its navigation card may reach (link → title wrapper → card)."""
+CARD_MAX_CHARS = 300
+LETTER_RE = re.compile(r"[^\W\d_]")
+NON_WORD_RE = re.compile(r"[\W_]+")
+LABEL_EVIDENCE, CLASS_EVIDENCE, REL_EVIDENCE = 3, 2, 1
+"""A printed label beats a class name, which beats ``rel``: the first is what readers see."""
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What one page offers every anchor's check, computed once."""
+
+    url: str
+    base: str
+    article: bool
+    labels: _Labels
+    captions: frozenset[lxml.html.HtmlElement]
+    """Elements whose whole text is a label of this direction ("Previous post", "阅读下一篇")."""
+    caption_holders: frozenset[lxml.html.HtmlElement]
+    navigation: frozenset[lxml.html.HtmlElement]
+    """Anchors inside a post-navigation block."""
 
 
 def sibling_links(doc: Document) -> Siblings:
-    """The page's previous/next article and its related-article teasers."""
+    """The page's previous/next article and its related-article teasers.
+
+    Carousel and comment controls are no siblings, but a carousel of related posts is still
+    related, so only the sibling finder leaves noise anchors out.
+    """
     base = _base_url(doc)
     article = is_article_page(doc)
-    anchors = [a for a in doc.tree.iter("a") if _usable(a)]
-    previous = _labelled(anchors, base, PREVIOUS_LABELS, REL_PREVIOUS if article else frozenset())
-    following = _labelled(anchors, base, NEXT_LABELS, REL_NEXT if article else frozenset())
+    scan = scan_page(
+        doc.tree,
+        base,
+        {NAVIGATION: POST_NAV_NAME_RE, RELATED: RELATED_NAME_RE},
+        WORDED_RE,
+    )
+    anchors = [anchor for anchor in scan.anchors if not anchor.noise]
+    navigation = frozenset(anchor for block in scan.named[NAVIGATION] for anchor in block.iter("a"))
+    previous, following = (
+        _sibling(anchors, _page(doc.url, base, article, labels, scan.worded, navigation))
+        for labels in (PREVIOUS, NEXT)
+    )
     if article:
-        previous = previous or _rel_link(doc, base, REL_PREVIOUS)
-        following = following or _rel_link(doc, base, REL_NEXT)
-    own = [doc.url, *_canonical_hrefs(doc, base)]
-    related = _dedupe(_related_links(doc.tree, base), {_key(url) for url in own})
+        previous = previous or _rel_link(doc, base, PREVIOUS.rels)
+        following = following or _rel_link(doc, base, NEXT.rels)
+    related = related_links(doc, scan.anchors, scan.named[RELATED], scan.worded, base)
     return Siblings(previous=previous, next=following, related=related)
 
 
-def _labelled(
-    anchors: list[lxml.html.HtmlElement],
+def _page(
+    url: str,
     base: str,
-    labels: tuple[re.Pattern[str], ...],
-    rels: frozenset[str],
-) -> Link | None:
-    """The first link labelled previous/next, by its text, the text beside it, or ``rel``."""
-    inside, before, whole = labels
-    for anchor in anchors:
-        text = _text(anchor)
-        remainder = _after_label(anchor, text, inside, whole)
-        if remainder is None and (before.search(_text_before(anchor)) or _rel(anchor) & rels):
-            remainder = text
-        if remainder is None or PAGINATION_TEXT_RE.search(text) or _in_noise(anchor):
+    article: bool,
+    labels: _Labels,
+    worded: list[lxml.html.HtmlElement],
+    navigation: frozenset[lxml.html.HtmlElement],
+) -> _Page:
+    captions = set()
+    for owner in worded:
+        if owner.tag in CONTROL_TAGS or not labels.whole.match(
+            " ".join(owner.text_content().split())
+        ):
             continue
-        url = urljoin(base, anchor.get("href", "").strip())
-        if not _is_pagination(url, base):
-            remainder = TRAILING_ARROWS_RE.sub("", remainder).strip()
-            return Link(url=url, text=remainder, title=anchor.get("title", "").strip())
+        while (parent := owner.getparent()) is not None and _same_text(parent, owner):
+            owner = parent
+        captions.add(owner)
+    holders = frozenset(caption.getparent() for caption in captions)
+    return _Page(url, base, article, labels, frozenset(captions), holders, navigation)
+
+
+def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
+    """The best-evidenced link in one direction; the first on the page among equals."""
+    best: tuple[int, Link] | None = None
+    for anchor in anchors:
+        found = _read(anchor, page)
+        if found is None or (best is not None and found[0] <= best[0]):
+            continue
+        if not _acceptable(anchor, page.url, page.base):
+            continue
+        evidence, text = found
+        if not text:
+            text = anchor.title or _card_title(anchor, page.labels)
+        best = (evidence, Link(url=anchor.url, text=text, title=anchor.title))
+        if evidence == LABEL_EVIDENCE:
+            break
+    return best[1] if best else None
+
+
+def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
+    """How strongly ``anchor`` claims this direction, and its text without the label."""
+    labels = page.labels
+    inside = _inside_label(anchor, labels)
+    if inside is not None:
+        text, worded = inside
+        if worded or _lone_arrow(anchor, labels):
+            return LABEL_EVIDENCE, text
+        return None
+    if _label_beside(anchor, page):
+        return LABEL_EVIDENCE, _clean(anchor.text)
+    if anchor.element in page.navigation and _named(anchor, labels):
+        return CLASS_EVIDENCE, _clean(anchor.text)
+    if page.article and _rel(anchor.element) & labels.rels:
+        return REL_EVIDENCE, _clean(anchor.text)
     return None
 
 
-def _after_label(
-    anchor: lxml.html.HtmlElement, text: str, inside: re.Pattern[str], whole: re.Pattern[str]
-) -> str | None:
-    """The link text after a label inside the link, or ``None`` when the link has no label."""
-    label = inside.match(text)
-    if label:
-        return text[label.end() :]
-    first = next((child for child in anchor if isinstance(child.tag, str)), None)
-    if first is not None and not (anchor.text or "").strip():
-        head = _text(first)
-        if head and whole.match(head):
-            return text[len(head) :]
-    return None
+def _inside_label(anchor: Anchor, labels: _Labels) -> tuple[str, bool] | None:
+    """The link's text without the label inside it, and whether that label has words; ``None``
+    when the link carries no label.
+
+    Themes print the label as pieces of their own (``<span>Prev</span><span>Previous</span>
+    <span>Title</span><span>Next</span>``), or as the start of one text (``« Previous: Title``).
+    An arrow alone is a direction only before the title: "More news »" is not a next link.
+    """
+    pieces = list(anchor.pieces)
+    worded = arrowed = False
+    for index in (0, -1):
+        while pieces:
+            if labels.whole.match(pieces[index]):
+                worded = True
+            elif labels.arrow_before.match(pieces[index]):
+                arrowed = arrowed or index == 0
+            else:
+                break
+            pieces.pop(index)
+    if worded or arrowed:
+        return _clean(" ".join(pieces)), worded
+    text = " ".join(anchor.pieces)
+    match = labels.inside.match(text)
+    if match is None:
+        return None
+    return _clean(text[match.end() :]), bool(LETTER_RE.search(match.group()))
+
+
+def _lone_arrow(anchor: Anchor, labels: _Labels) -> bool:
+    """An arrow-led link stands alone, not in a breadcrumb or a column of arrow bullets."""
+    if anchor.breadcrumb:
+        return False
+    parent = anchor.element.getparent()
+    if parent is None:
+        return True
+    arrowed = [
+        other
+        for other in parent.iter("a")
+        if labels.inside.match(" ".join(other.text_content().split()))
+    ]
+    return len(arrowed) < 2
+
+
+def _label_beside(anchor: Anchor, page: _Page) -> bool:
+    """A label printed next to the link: in the text just before it, or as the caption
+    element before the link or before the small navigation card holding it."""
+    labels = page.labels
+    before, after_link = text_before(anchor.element)
+    if before:
+        if labels.words_before.search(before):
+            return True
+        if labels.arrow_before.match(before):
+            return not (after_link or anchor.breadcrumb or _arrow_bullets(anchor.element, before))
+    if not page.captions:
+        return False
+    element = anchor.element
+    for _ in range(CARD_LEVELS):
+        parent = element.getparent()
+        if parent is None:
+            return False
+        if parent in page.caption_holders and _caption_before(element, page.captions):
+            return True
+        if not _small_card(parent):
+            return False
+        element = parent
+    return False
+
+
+def _caption_before(
+    element: lxml.html.HtmlElement, captions: frozenset[lxml.html.HtmlElement]
+) -> bool:
+    """The nearest earlier sibling with text is a label caption."""
+    for previous in element.itersiblings(preceding=True):
+        if not isinstance(previous.tag, str):
+            continue
+        if previous in captions:
+            return True
+        if previous.text_content().strip():
+            return False
+    return False
+
+
+def _named(anchor: Anchor, labels: _Labels) -> bool:
+    """The link or its card is named for the direction (``nav-previous``, ``post_next``)."""
+    element: lxml.html.HtmlElement | None = anchor.element
+    for _ in range(CARD_LEVELS + 1):
+        if element is None:
+            return False
+        names = BOTH_DIRECTIONS_RE.sub(" ", f"{element.get('class', '')} {element.get('id', '')}")
+        if labels.class_name.search(names):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _card_title(anchor: Anchor, labels: _Labels) -> str:
+    """The title a navigation card shows beside a link that prints only its label or an
+    image: the card's text with the label words taken out."""
+    element = anchor.element
+    for _ in range(CARD_LEVELS):
+        parent = element.getparent()
+        if parent is None or not _small_card(parent):
+            break
+        element = parent
+        pieces = [" ".join(piece.split()) for piece in element.itertext()]
+        text = " ".join(piece for piece in pieces if piece and not labels.whole.match(piece))
+        if text:
+            return _clean(text)
+    return ""
+
+
+def _small_card(element: lxml.html.HtmlElement) -> bool:
+    """Small enough to be one link's navigation card, not the whole navigation bar: every link
+    inside goes to one target, and the text is short."""
+    if len({a.get("href") for a in element.iter("a")}) > 1:
+        return False
+    size = 0
+    for piece in element.itertext():
+        size += len(piece.strip())
+        if size > CARD_MAX_CHARS:
+            return False
+    return True
+
+
+def _acceptable(anchor: Anchor, page_url: str, base: str) -> bool:
+    if PAGINATION_TEXT_RE.search(anchor.text) or TAXONOMY_PATH_RE.search(anchor.url):
+        return False
+    return not (is_section_of(anchor.url, page_url) or _is_pagination(anchor.url, base))
 
 
 def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
@@ -155,131 +369,9 @@ def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
         href = link.get("href", "").strip()
         if _rel(link) & rels and not UNUSABLE_HREF_RE.match(href):
             url = urljoin(base, href)
-            if not _is_pagination(url, base):
+            if not _is_pagination(url, base) and not is_section_of(url, doc.url):
                 return Link(url=url, text="", title=link.get("title", "").strip())
     return None
-
-
-def _related_links(tree: lxml.html.HtmlElement, base: str) -> Iterator[Link]:
-    blocks = [*_headed_blocks(tree), *_named_blocks(tree), *_teaser_runs(tree)]
-    anchors = {anchor for block in blocks for anchor in block}
-    for anchor in tree.iter("a"):
-        if anchor in anchors:
-            text = _text(anchor)
-            url = urljoin(base, anchor.get("href", "").strip())
-            if text and not GENERIC_LINK_RE.match(text) and not TAXONOMY_PATH_RE.search(url):
-                yield Link(url=url, text=text, title=anchor.get("title", "").strip())
-
-
-def _headed_blocks(tree: lxml.html.HtmlElement) -> Iterator[list[lxml.html.HtmlElement]]:
-    """Links following a "Related" / "相关文章" style heading, up to the next heading."""
-    for element in tree.iter(*HEADING_TAGS, "p", "div", "span", "strong", "b", "dt"):
-        text = _short_text(element, MAX_HEADING_CHARS)
-        if not text or not RELATED_HEADING_RE.match(text):
-            continue
-        if element.tag not in HEADING_TAGS and any(
-            _text(child) == text for child in element if isinstance(child.tag, str)
-        ):
-            continue
-        yield _links_after(element)
-
-
-def _links_after(heading: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    anchor = heading
-    for _ in range(3):
-        links: list[lxml.html.HtmlElement] = []
-        for sibling in anchor.itersiblings():
-            if sibling.tag in HEADING_TAGS:
-                break
-            links.extend(a for a in _iter_anchors(sibling) if _usable(a))
-        if links:
-            return links
-        parent = anchor.getparent()
-        if parent is None:
-            break
-        anchor = parent
-    return []
-
-
-def _named_blocks(tree: lxml.html.HtmlElement) -> Iterator[list[lxml.html.HtmlElement]]:
-    """Containers whose class or id says "related" / "recommended"."""
-    for element in tree.iter("div", "section", "aside", "ul", "ol"):
-        names = f"{element.get('class', '')} {element.get('id', '')}"
-        if RELATED_CLASS_RE.search(names) and not _in_chrome(element):
-            yield [a for a in element.iter("a") if _usable(a)]
-
-
-def _teaser_runs(tree: lxml.html.HtmlElement) -> Iterator[list[lxml.html.HtmlElement]]:
-    """Runs of consecutive one-link items whose text is cut with "..." (teaser lists)."""
-    for parent in tree.iter(*BLOCK_TAGS, "ul", "ol", "body"):
-        run: list[lxml.html.HtmlElement] = []
-        for child in parent:
-            anchor = _teaser_anchor(child)
-            if anchor is not None:
-                run.append(anchor)
-                continue
-            if child.tag == "br" or not isinstance(child.tag, str):
-                continue
-            if len(run) >= MIN_TEASER_RUN:
-                yield run
-            run = []
-        if len(run) >= MIN_TEASER_RUN:
-            yield run
-
-
-def _teaser_anchor(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    if not isinstance(element.tag, str):
-        return None
-    whole = _short_text(element, MAX_TEASER_CHARS)
-    if not whole:
-        return None
-    anchors = [element] if element.tag == "a" else list(element.iter("a"))
-    if len(anchors) != 1 or not _usable(anchors[0]):
-        return None
-    text = _text(anchors[0])
-    if TEASER_CUT_RE.search(text) and len(text) >= TEASER_LINK_SHARE * len(whole):
-        return anchors[0]
-    return None
-
-
-def _dedupe(links: Iterable[Link], excluded: set[str]) -> tuple[Link, ...]:
-    seen = set(excluded)
-    kept = []
-    for link in links:
-        key = _key(link.url)
-        if key not in seen:
-            seen.add(key)
-            kept.append(link)
-    return tuple(kept)
-
-
-def _usable(anchor: lxml.html.HtmlElement) -> bool:
-    """A visible link with a real target (not ``#``, ``javascript:``, hidden or in a carousel)."""
-    if UNUSABLE_HREF_RE.match(anchor.get("href", "")):
-        return False
-    element: lxml.html.HtmlElement | None = anchor
-    while element is not None:
-        if (
-            element.get("hidden") is not None
-            or element.get("aria-hidden", "").lower() == "true"
-            or HIDDEN_STYLE_RE.search(element.get("style", ""))
-            or element.tag in {"template", "noscript", "script"}
-        ):
-            return False
-        element = element.getparent()
-    return True
-
-
-def _in_noise(anchor: lxml.html.HtmlElement) -> bool:
-    """Carousel, slideshow and comment-pagination controls reuse the prev/next words."""
-    return any(
-        NOISE_CLASS_RE.search(f"{element.get('class', '')} {element.get('id', '')}")
-        for element in (anchor, *anchor.iterancestors())
-    )
-
-
-def _in_chrome(element: lxml.html.HtmlElement) -> bool:
-    return any(ancestor.tag in SITE_CHROME_TAGS for ancestor in element.iterancestors())
 
 
 def _is_pagination(url: str, page_url: str) -> bool:
@@ -297,61 +389,40 @@ def _numbered(url: SplitResult) -> bool:
     return bool(PAGINATION_URL_RE.search(url.path) or PAGINATION_URL_RE.search(f"?{url.query}"))
 
 
-def _text_before(anchor: lxml.html.HtmlElement) -> str:
-    """Text just before the link (a label like ``上一篇：``), within its parent or the parent's
-    inline wrapper; a label stands right beside the link it names."""
-    element = anchor
-    for _ in range(2):
-        previous = element.getprevious()
-        parent = element.getparent()
-        if previous is not None:
-            label = (previous.text_content() if isinstance(previous.tag, str) else "") + (
-                previous.tail or ""
-            )
-        else:
-            label = parent.text or "" if parent is not None else ""
-        if label.strip() or parent is None or parent.tag not in INLINE_WRAPPERS:
-            return " ".join(label.split())
-        element = parent
-    return ""
+def _arrow_bullets(anchor: lxml.html.HtmlElement, arrow: str) -> bool:
+    """The same arrow stands before another link of the block: bullets, not a direction."""
+    block = anchor.getparent()
+    while block is not None and block.tag in INLINE_WRAPPERS:
+        block = block.getparent()
+    if block is None:
+        return False
+    return any(other is not anchor and text_before(other)[0] == arrow for other in block.iter("a"))
 
 
-def _iter_anchors(element: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
-    if not isinstance(element.tag, str):
-        return iter(())
-    return element.iter("a")
+def _previous_with_text(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for previous in element.itersiblings(preceding=True):
+        if isinstance(previous.tag, str) and previous.text_content().strip():
+            return previous
+    return None
+
+
+def _same_text(parent: lxml.html.HtmlElement, child: lxml.html.HtmlElement) -> bool:
+    """The parent prints nothing but the child's words (a caption wrapped in a ``<div>``,
+    perhaps between decorative slashes or bars)."""
+    size = 0
+    for piece in parent.itertext():
+        size += len(piece.strip())
+        if size > CARD_MAX_CHARS:
+            return False
+    return NON_WORD_RE.sub("", parent.text_content()) == NON_WORD_RE.sub("", child.text_content())
+
+
+def _clean(text: str) -> str:
+    return TRAILING_ARROWS_RE.sub("", " ".join(text.split())).strip()
 
 
 def _rel(element: lxml.html.HtmlElement) -> set[str]:
     return set(element.get("rel", "").lower().split())
-
-
-def _short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
-    """The element's text when it is at most ``limit`` characters; big containers stop early."""
-    parts: list[str] = []
-    size = 0
-    for piece in element.itertext():
-        size += len(piece.strip())
-        if size > limit:
-            return None
-        parts.append(piece)
-    return " ".join("".join(parts).split())
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
-
-
-def _key(url: str) -> str:
-    return urldefrag(url)[0].rstrip("/")
-
-
-def _canonical_hrefs(doc: Document, base: str) -> list[str]:
-    return [
-        urljoin(base, link.get("href", "").strip())
-        for link in doc.tree.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href", "").strip()
-    ]
 
 
 def _base_url(doc: Document) -> str:

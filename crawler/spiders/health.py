@@ -1,9 +1,12 @@
 """The health-site spider: glue between responses, the pure parser and the items.
 
-It starts from the given URLs and each site's ``sitemap.xml``, follows every in-site link
-(listings, pagination, previous/next and related articles), and yields a :class:`FetchItem`
-for every response or failure plus an :class:`ArticleItem` for every article. Extraction
-logic lives in :mod:`crawler.parsers`, never here.
+It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; see
+:mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
+(listings, pagination, previous/next and related articles), narrowed by the profile's URL
+patterns when it has any. It records a :class:`FetchItem` for
+every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
+yields an :class:`ArticleItem` for every article: items are what feed exports write.
+Extraction logic lives in :mod:`crawler.parsers`, never here.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -28,7 +32,8 @@ from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
 from crawler.parsers import Article, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
-from crawler.profiles import load_profiles, profile_for
+from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
+from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
@@ -67,15 +72,26 @@ class HealthSpider(Spider):
         start_urls: str | list[str] | None = None,
         revisit_urls: str | list[str] | None = None,
         sitemap: str | bool = True,
+        profile: str | SiteProfile | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        self.start_urls = split_urls(start_urls)
-        if not self.start_urls:
-            raise ValueError("give at least one start URL: -a start_urls=https://site/")
+        self.site = load_site_profile(profile) if isinstance(profile, str) else profile
+        site_urls = self.site.start_urls if self.site else []
+        self.start_urls = list(dict.fromkeys([*site_urls, *split_urls(start_urls)]))
+        if not self.start_urls and not _contracts_only(type(self)):
+            raise ValueError(
+                "give at least one start URL: -a start_urls=https://site/ or -a profile=site.toml"
+            )
         self.revisit_urls = split_urls(revisit_urls)
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
-        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        self.sitemaps = self.site.sitemaps if self.site else []
+        self.allowed_domains = (
+            self.site.domains()
+            if self.site
+            else sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        )
+        self.url_rules = self.site.url_rules() if self.site else UrlRules()
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
 
@@ -83,12 +99,18 @@ class HealthSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        if spider.site:
+            spider.profiles.update(spider.site.content_profiles())
+            crawler.settings.update(spider.site.politeness.settings(), priority="spider")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
             yield Request(url, callback=self.parse_page, errback=self.on_error)
-        if self.use_sitemap:
+        if self.use_sitemap and self.sitemaps:
+            for url in self.sitemaps:
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        elif self.use_sitemap:
             for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
                 yield Request(
                     robots,
@@ -100,15 +122,34 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``."""
+        """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
+
+        @demo_page /robots.txt
+        @returns requests 1 1
+        @returns items 0 0
+        """
         listed = []
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in listed or [urljoin(response.url, "/sitemap.xml")]:
             yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
 
-    def parse_sitemap(self, response: Response) -> Iterator[FetchItem | Request]:
-        yield fetch_item(response)
+    def record_fetch(self, fetch: FetchItem) -> None:
+        record_fetch(self.crawler, fetch)
+
+    def fetch_item(self, response: Response) -> FetchItem:
+        """The fetch record of ``response``; a spider replaying stored responses overrides it."""
+        return fetch_item(response)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        """Every in-scope page a sitemap (or sitemap index) lists.
+
+        @demo_page /sitemap.xml
+        @records_fetch
+        @returns requests 200
+        @returns items 0 0
+        """
+        self.record_fetch(self.fetch_item(response))
         if response.status != 200:
             return
         body = response.body
@@ -126,18 +167,30 @@ class HealthSpider(Spider):
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
             url = strip_tracking(entry["loc"])
-            if self.in_scope(url):
+            if self.in_scope(url) and (callback == self.parse_sitemap or self.follows(url)):
                 yield response.follow(url, callback, errback=self.on_error)
 
-    def parse_page(self, response: Response) -> Iterator[FetchItem | ArticleItem | Request]:
+    def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
+        """An article page: its fetch on record, one article item, its in-site links followed.
+
+        @demo_page /health/a-001.html
+        @records_fetch
+        @returns items 1 1
+        @returns requests 3
+        @article headline articleBody advice inLanguage next
+        """
         if is_sitemap(response):
             yield from self.parse_sitemap(response)
             return
-        fetch = fetch_item(response)
+        fetch = self.fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
-            yield fetch
+            self.record_fetch(fetch)
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
+            return
+        if not self.url_rules.is_article(response.url):
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article_url")
+            yield from self.follow_links(response)
             return
         try:
             article = parse_article(
@@ -154,12 +207,15 @@ class HealthSpider(Spider):
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
         else:
             yield from self._archive_if_article(fetch, article)
-        if isinstance(response, TextResponse):
-            for link in self.link_extractor.extract_links(response):
-                if self.in_scope(link.url):
-                    yield response.follow(
-                        strip_tracking(link.url), self.parse_page, errback=self.on_error
-                    )
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: Response) -> Iterator[Request]:
+        if not isinstance(response, TextResponse):
+            return
+        for link in self.link_extractor.extract_links(response):
+            url = strip_tracking(link.url)
+            if self.in_scope(url) and self.follows(url):
+                yield response.follow(url, self.parse_page, errback=self.on_error)
 
     def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
         """Archive the page as an article only when the parser judged it one; count why not."""
@@ -179,7 +235,11 @@ class HealthSpider(Spider):
         host = urlsplit(url).hostname or ""
         return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
-    def on_error(self, failure: Failure) -> Iterator[FetchItem]:
+    def follows(self, url: str) -> bool:
+        """The profile's article and listing patterns, when it has any."""
+        return self.url_rules.follows(url)
+
+    def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(RedirectLoop):
             reason = "redirect_loop"
@@ -190,14 +250,21 @@ class HealthSpider(Spider):
             reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
         self.logger.warning("fetch failed (%s): %s", reason, request.url)
-        yield FetchItem(
-            key=uuid.uuid4().hex,
-            url=(request.meta.get("redirect_urls") or [request.url])[0],
-            final_url=request.url,
-            status=None,
-            error=reason,
-            fetched_at=datetime.now(timezone.utc),
+        self.record_fetch(
+            FetchItem(
+                key=uuid.uuid4().hex,
+                url=(request.meta.get("redirect_urls") or [request.url])[0],
+                final_url=request.url,
+                status=None,
+                error=reason,
+                fetched_at=datetime.now(timezone.utc),
+            )
         )
+
+
+def _contracts_only(spidercls: type[Spider]) -> bool:
+    """``scrapy check`` replaces ``start()`` with its contracts' requests: no start URL needed."""
+    return getattr(spidercls.start, "__module__", "") == "scrapy.commands.check"
 
 
 def failure_reason(failure: Failure) -> str:
@@ -225,7 +292,15 @@ def is_sitemap(response: Response) -> bool:
 
 
 def fetch_item(response: Response) -> FetchItem:
-    redirects = response.request.meta.get("redirect_urls") if response.request else None
+    """The fetch record of a response, with what a faithful WARC record of it needs.
+
+    Scrapy keeps neither the status line's reason phrase (the standard one for the status is
+    stored) nor the header names' case (they arrive Title-Cased); header order and repeated
+    headers are kept. The body is the decoded one, so a decoded response's ``Content-Encoding``
+    is already gone from its headers.
+    """
+    request = response.request
+    redirects = request.meta.get("redirect_urls") if request else None
     headers = response.headers
     return FetchItem(
         key=uuid.uuid4().hex,
@@ -237,7 +312,27 @@ def fetch_item(response: Response) -> FetchItem:
         content_type=_header(headers, b"Content-Type"),
         etag=_header(headers, b"ETag"),
         last_modified=_header(headers, b"Last-Modified"),
+        protocol=response.protocol or "HTTP/1.1",
+        reason=_reason(response.status),
+        headers=header_pairs(headers),
+        request_method=request.method if request else None,
+        request_headers=header_pairs(request.headers) if request else None,
     )
+
+
+def header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    )
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def text_headers(response: Response) -> dict[str, str]:

@@ -41,12 +41,10 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_peek_and_search(archive):
+def test_peek(archive):
     result = invoke("peek", "--db", str(archive))
     assert result.exit_code == 0
     assert "archive: 3 articles" in result.output
-    result = invoke("search", "drink", "water", "--db", str(archive))
-    assert result.output.strip() == "http://site/b.html\tTitle"
 
 
 def test_export_articles_and_advice(archive, tmp_path):
@@ -98,6 +96,9 @@ def test_extract_reports_unparseable_files(tmp_path):
         (("export", "x.csv", "--db", "/nonexistent/archive.db"), "error: no archive at"),
         (("diff", "http://nowhere/", "--db", "{archive}"), "error: no archived article"),
         (("crawl", "ftp://site/", "--db", "{tmp}/a.db"), "error: not an http(s) URL"),
+        (("export", "{tmp}/x.warc.gz", "--db", "{archive}"), "error: no fetches match"),
+        (("export", "{tmp}/x.wacz", "--db", "{archive}"), "error: no fetches match"),
+        (("import", "{tmp}/none.warc.gz", "--db", "{tmp}/a.db"), "error: no such WARC file"),
     ],
 )
 def test_expected_failures_are_one_line(archive, tmp_path, args, message):

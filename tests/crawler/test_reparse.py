@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 
+from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.cli import main
 from crawler.demo.site import build_site, render_body
 from crawler.reparse import reparse
 from storage import models as m
@@ -56,3 +59,18 @@ def test_rejected_pages_become_articles_once(archive_url):
     assert runs[-1] == "reparse"
     assert reparse(engine).new_articles == 0
     engine.dispose()
+
+
+def test_reparse_command_reports_progress(sqlite_url):
+    engine = create_archive_engine(sqlite_url)
+    for entry in SITE.truth["articles"][:4]:
+        archive_fetch(engine, entry["path"])
+    assert reparse(engine).new_articles == 4
+    seen: list[tuple[int, int]] = []
+    reparse(engine, only_stale=False, on_page=lambda r: seen.append((r.reparsed, r.failed)))
+    engine.dispose()
+    assert seen == [(1, 0), (2, 0), (3, 0), (4, 0)]
+
+    result = CliRunner().invoke(main, ["reparse", "--all", "--db", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert re.match(r"reparse: 4/4 versions, [\d.]+/s, changed=0 failed=0 \(done\)$", result.stderr)

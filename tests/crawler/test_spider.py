@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 
 from crawler.demo.site import build_site, render_body
 from crawler.items import ArticleItem, FetchItem
+from crawler.signals import fetch_recorded
 from crawler.spiders.health import HealthSpider
 
 ROOT = "http://site.example/"
@@ -24,6 +25,18 @@ def spider() -> HealthSpider:
     crawler = get_crawler(HealthSpider)
     crawler.stats.open_spider()
     return HealthSpider.from_crawler(crawler, start_urls=ROOT)
+
+
+@pytest.fixture
+def fetches(spider: HealthSpider) -> list[FetchItem]:
+    """The fetch records the spider sends (they travel by signal, not as items)."""
+    recorded: list[FetchItem] = []
+
+    def keep(fetch: FetchItem) -> None:
+        recorded.append(fetch)
+
+    spider.crawler.signals.connect(keep, signal=fetch_recorded, weak=False)
+    return recorded
 
 
 def response(cls, url: str, body: bytes, status: int = 200, **headers: str):
@@ -38,14 +51,14 @@ def test_robots_sitemaps_are_followed_else_the_conventional_one(spider):
     assert [r.url for r in missing] == ["http://site.example/sitemap.xml"]
 
 
-def test_gzipped_sitemap_index_and_urlset(spider):
+def test_gzipped_sitemap_index_and_urlset(spider, fetches):
     index = gzip.compress(
         b'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         b"<sitemap><loc>http://site.example/maps/a.xml</loc></sitemap></sitemapindex>"
     )
     out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/index.xml.gz", index)))
-    assert isinstance(out[0], FetchItem)
-    assert [(r.url, r.callback) for r in out[1:]] == [
+    assert [f.url for f in fetches] == [ROOT + "maps/index.xml.gz"]
+    assert [(r.url, r.callback) for r in out] == [
         ("http://site.example/maps/a.xml", spider.parse_sitemap)
     ]
     urlset = (
@@ -54,20 +67,19 @@ def test_gzipped_sitemap_index_and_urlset(spider):
         b"<url><loc>http://elsewhere.example/b.html</loc></url></urlset>"
     )
     out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/a.xml", urlset)))
-    assert [(r.url, r.callback) for r in out[1:]] == [
-        ("http://site.example/a.html", spider.parse_page)
-    ]
+    assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
 
 
-def test_article_page_yields_fetch_article_and_links(spider):
+def test_article_page_records_fetch_yields_article_and_links(spider, fetches):
     path = SITE.truth["articles"][0]["path"]
     page = SITE.pages[path]
     body = render_body(page, ROOT.rstrip("/"))
     out = list(spider.parse_page(response(HtmlResponse, ROOT.rstrip("/") + path, body)))
-    fetch, article = out[0], out[1]
-    assert isinstance(fetch, FetchItem) and fetch.body == body
+    (fetch,) = fetches
+    article = out[0]
+    assert fetch.body == body
     assert isinstance(article, ArticleItem) and article.fetch_key == fetch.key
-    followed = {r.url for r in out[2:]}
+    followed = {r.url for r in out[1:]}
     assert ROOT.rstrip("/") + SITE.truth["articles"][0]["next"] in followed
     assert all(url.startswith(ROOT) for url in followed)
 
@@ -80,28 +92,28 @@ def test_listing_is_followed_not_archived_as_article(spider):
     assert spider.crawler.stats.get_value("healtharchive/parse/not_article") == 1
 
 
-def test_http_error_is_archived_and_counted(spider):
+def test_http_error_is_archived_and_counted(spider, fetches):
     out = list(spider.parse_page(response(HtmlResponse, ROOT + "gone.html", b"gone", 404)))
-    assert [type(item) for item in out] == [FetchItem]
+    assert out == []
+    assert [(f.url, f.status) for f in fetches] == [(ROOT + "gone.html", 404)]
     assert spider.crawler.stats.get_value("healtharchive/fetch_error/http_404") == 1
 
 
-def test_download_failure_is_archived_with_its_reason(spider):
+def test_download_failure_is_archived_with_its_reason(spider, fetches):
     failure = Failure(DNSLookupError("no such host"))
     failure.request = Request(ROOT + "a.html")  # type: ignore[attr-defined]
-    (item,) = list(spider.on_error(failure))
+    spider.on_error(failure)
+    (item,) = fetches
     assert (item.url, item.status, item.error) == (ROOT + "a.html", None, "dns_error")
     assert spider.crawler.stats.get_value("healtharchive/fetch_error/dns_error") == 1
 
 
-def test_sitemap_reached_by_an_ordinary_link_is_read_as_a_sitemap(spider):
+def test_sitemap_reached_by_an_ordinary_link_is_read_as_a_sitemap(spider, fetches):
     urlset = (
         b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         b"<url><loc>http://site.example/a.html</loc></url></urlset>"
     )
     out = list(spider.parse_page(response(XmlResponse, ROOT + "sitemap.xml", urlset)))
-    assert isinstance(out[0], FetchItem)
-    assert [(r.url, r.callback) for r in out[1:]] == [
-        ("http://site.example/a.html", spider.parse_page)
-    ]
+    assert [f.url for f in fetches] == [ROOT + "sitemap.xml"]
+    assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
     assert spider.crawler.stats.get_value("healtharchive/dropped/missing_title") is None

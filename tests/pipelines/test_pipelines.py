@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.parsers.records import AdviceItem, Article, Link
+from crawler.signals import record_fetch
 from crawler.spiders.health import HealthSpider
 from pipelines.archive import ArchivePipeline
 from pipelines.dedup import DedupPipeline
@@ -75,8 +76,13 @@ def test_normalize_cleans_text_urls_and_hashes_content():
             url="http://site/a.html?utm_source=news",
             canonicalUrl="http://site/a.html?b=2&a=1#top",
             headline=" Stay\u200b  hydrated ",
+            breadcrumbs=("首页", " 养生 保健\u200b ", " "),
+            category=" 养生 保健\u200b ",
         )
     )
+    assert article.breadcrumbs == ("首页", "养生 保健")
+    assert article.category == "养生 保健"
+    assert normalize_article(make_article(category="  ")).category is None
     assert article.url == "http://site/a.html"
     assert article.canonicalUrl == "http://site/a.html?a=1&b=2"
     assert article.headline == "Stay hydrated"
@@ -121,7 +127,7 @@ def test_archive_pipeline_writes_batches_and_records_the_run(sqlite_url):
     )
     article = NormalizePipeline().process_item(ArticleItem("k1", make_article()))
     article = build_from_crawler(DedupPipeline, crawler).process_item(article)
-    pipeline.process_item(fetch)
+    record_fetch(crawler, fetch)
     pipeline.process_item(article)
     engine = create_archive_engine(sqlite_url)
     with Session(engine) as s:
@@ -146,9 +152,9 @@ def test_archive_pipeline_drops_only_the_record_the_database_refuses(sqlite_url)
     pipeline = build_from_crawler(ArchivePipeline, crawler)
     pipeline.open_spider()
     now = datetime.now(timezone.utc)
-    pipeline.process_item(FetchItem("same", "http://site/a.html", "http://site/a.html", 200, now))
-    pipeline.process_item(FetchItem("same", "http://site/b.html", "http://site/b.html", 200, now))
-    pipeline.process_item(FetchItem("k3", "http://site/c.html", "http://site/c.html", 200, now))
+    record_fetch(crawler, FetchItem("same", "http://site/a.html", "http://site/a.html", 200, now))
+    record_fetch(crawler, FetchItem("same", "http://site/b.html", "http://site/b.html", 200, now))
+    record_fetch(crawler, FetchItem("k3", "http://site/c.html", "http://site/c.html", 200, now))
     pipeline.close_spider()
     pipeline.spider_closed(crawler.spider, "finished")
     assert crawler.stats.get_value("healtharchive/archive/rejected") == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import uuid
 from datetime import datetime, timezone
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -16,11 +18,13 @@ from storage import models as m
 from storage import queries
 from storage.archive import ArchiveWriter
 from storage.blobs import decompress
-from storage.db import create_archive_engine, upgrade
+from storage.clusters import looks_like_copy
+from storage.db import alembic_config, create_archive_engine, upgrade
 from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
 from storage.records import ArticleRecord, FetchRecord
 from storage.runs import finish_run, start_run
+from storage.search import search
 
 CONFIG = NearDupConfig()
 WORDS = [
@@ -201,6 +205,33 @@ def test_near_duplicates_share_a_cluster_with_one_canonical(engine):
     assert groups == [[("http://x/a", True), ("http://x/a-reprint", False)]]
 
 
+def test_the_original_is_canonical_even_when_the_copy_comes_first(engine):
+    """A reprint crawled first, declaring itself canonical, still loses to the original."""
+    base = prose(4, 200)
+    w = writer(engine)
+    copy = article("http://x/b-reprint.html", base + " with one changed sentence")
+    w.add_article(dataclasses.replace(record(copy), declared_canonical=True))
+    w.flush()
+    crawl(engine, {"http://x/b.html": base})
+    with Session(engine) as s:
+        groups = list(queries.clusters(s).values())
+    assert groups == [[("http://x/b-reprint.html", False), ("http://x/b.html", True)]]
+
+
+@pytest.mark.parametrize(
+    ("url", "copy"),
+    [
+        ("http://x/a-reprint.html", True),
+        ("http://x/print/a.html", True),
+        ("http://x/amp/a", True),
+        ("http://x/blueprint.html", False),
+        ("http://x/a.html", False),
+    ],
+)
+def test_copy_urls_are_recognised(url, copy):
+    assert looks_like_copy(url) is copy
+
+
 def test_unique_constraints_are_the_last_line_of_dedup(engine):
     crawl(engine, {"http://x/a": prose(1)})
     with Session(engine) as s, pytest.raises(IntegrityError):
@@ -271,27 +302,27 @@ def test_full_text_search_finds_current_versions_by_every_word(engine):
         },
     )
     with Session(engine) as s:
-        assert [r["url"] for r in queries.search(s, "cramps stretch")] == ["http://x/cramps"]
-        assert [r["url"] for r in queries.search(s, "INSOMNIA")] == ["http://x/sleep"]
-        assert [r["url"] for r in queries.search(s, "失眠")] == ["http://x/zh"]
-        assert [r["url"] for r in queries.search(s, "规律作息")] == ["http://x/zh"]
-        assert queries.search(s, "cramps insomnia") == []
-        assert queries.search(s, "100%_") == []
+        assert [h.url for h in search(s, "cramps stretch")] == ["http://x/cramps"]
+        assert [h.url for h in search(s, "INSOMNIA")] == ["http://x/sleep"]
+        assert [h.url for h in search(s, "失眠")] == ["http://x/zh"]
+        assert [h.url for h in search(s, "规律作息")] == ["http://x/zh"]
+        assert search(s, "cramps insomnia") == []
+        assert search(s, "100%_") == []
     crawl(engine, {"http://x/cramps": "Leg pain after running: rest and hydrate well. " * 5})
     with Session(engine) as s:
-        assert queries.search(s, "stretch") == []
-        assert [r["url"] for r in queries.search(s, "hydrate")] == ["http://x/cramps"]
+        assert search(s, "stretch") == []
+        assert [h.url for h in search(s, "hydrate")] == ["http://x/cramps"]
 
 
-def test_upgrade_from_the_first_revision_backfills_search(archive_url):
-    engine = create_archive_engine(archive_url, upgrade=False)
-    upgrade(engine, "0001")
+def test_upgrade_from_an_archive_without_search_rows_backfills_them(archive_url):
+    engine = create_archive_engine(archive_url)
     crawl(engine, {"http://x/old": "Vitamin D and winter sunlight for bones. " * 5})
+    command.downgrade(alembic_config(engine), "0002")
     with pytest.raises(ArchiveError, match="db upgrade"):
         create_archive_engine(archive_url)
     upgrade(engine)
     with Session(engine) as s:
-        assert [r["url"] for r in queries.search(s, "sunlight")] == ["http://x/old"]
+        assert [h.url for h in search(s, "sunlight")] == ["http://x/old"]
     engine.dispose()
 
 

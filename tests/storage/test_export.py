@@ -1,51 +1,139 @@
-"""CSV/JSONL export: spreadsheet-safe cells, atomic files, UTF-8 that Excel reads."""
+"""Export through the driver-only reader: spreadsheet safety, formats, filters, manifest."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import json
 
 import pytest
 
-from storage.export import export_rows, safe_cell
+from storage.archive import ArchiveWriter
+from storage.db import create_archive_engine
+from storage.export import Filters, export_table
+from storage.fingerprints import NearDupConfig
+from storage.reader import open_reader
+from storage.runs import start_run
+
+from .test_archive import article, record
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_formula_cells_are_neutralised(value):
-    assert safe_cell(value) == "'" + value
+@pytest.fixture
+def hostile_archive(archive_url):
+    """One article per hostile title, plus a Chinese one, on SQLite and PostgreSQL."""
+    engine = create_archive_engine(archive_url)
+    writer = ArchiveWriter(engine, start_run(engine, "test", []), "1", NearDupConfig())
+    for n, title in enumerate(HOSTILE):
+        writer.add_article(
+            record(article(f"http://site/{n}.html", f"Body {n} differs. " * 30, title=title))
+        )
+    chinese = dataclasses.replace(
+        article("http://zh.site/a.html", "失眠的调理方法。" * 30, title="失眠 =1+1"),
+        inLanguage="zh",
+    )
+    writer.add_article(record(chinese))
+    writer.flush()
+    engine.dispose()
+    return archive_url
 
 
-def test_csv_round_trip_keeps_text_and_neutralises_formulas(tmp_path):
-    rows = [{"headline": "上一篇 =1+1", "body": "=cmd|' /C calc'!A0", "n": 3}]
+def read_csv(path, encoding="utf-8-sig"):
+    with path.open(encoding=encoding, newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_is_excel_safe_unless_raw(hostile_archive, tmp_path):
+    safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+    with open_reader(hostile_archive) as reader:
+        export_table(reader, "articles", safe, "csv")
+        export_table(reader, "articles", raw, "csv", raw=True)
+    assert safe.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not raw.read_bytes().startswith(b"\xef\xbb\xbf")
+    safe_titles = [row["headline"] for row in read_csv(safe)]
+    raw_titles = [row["headline"] for row in read_csv(raw, "utf-8")]
+    assert safe_titles == ["'" + title for title in HOSTILE] + ["失眠 =1+1"]
+    assert raw_titles == [*HOSTILE, "失眠 =1+1"]
+
+
+def test_jsonl_keeps_values_verbatim_and_typed(hostile_archive, tmp_path):
+    path = tmp_path / "articles.jsonl"
+    with open_reader(hostile_archive) as reader:
+        result = export_table(reader, "articles", path, "jsonl")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert result.rows == len(rows) == len(HOSTILE) + 1
+    assert rows[0]["headline"] == HOSTILE[0]
+    assert rows[0]["advice_count"] == 2 and rows[0]["version"] == 1
+    assert rows[0]["first_seen"].endswith("+00:00")
+    assert rows[0]["is_cluster_canonical"] is None
+
+
+def test_filters_and_columns(hostile_archive, tmp_path):
+    path = tmp_path / "zh.csv"
+    with open_reader(hostile_archive) as reader:
+        export_table(
+            reader,
+            "advice",
+            path,
+            "csv",
+            columns=["canonical_url", "text"],
+            filters=Filters(language="zh"),
+        )
+        by_site = export_table(
+            reader, "articles", tmp_path / "site.csv", "csv", filters=Filters(site="zh.site")
+        )
+        prefix = export_table(
+            reader,
+            "articles",
+            tmp_path / "prefix.csv",
+            "csv",
+            filters=Filters(site="http://site/"),
+        )
+    assert read_csv(path) == [
+        {"canonical_url": "http://zh.site/a.html", "text": "tip 1"},
+        {"canonical_url": "http://zh.site/a.html", "text": "tip 2"},
+    ]
+    assert (by_site.rows, prefix.rows) == (1, len(HOSTILE))
+
+
+def test_manifest_describes_the_file(hostile_archive, tmp_path):
+    path = tmp_path / "links.csv"
+    with open_reader(hostile_archive) as reader:
+        result = export_table(reader, "links", path, "csv", filters=Filters(language="en"))
+    manifest = json.loads((tmp_path / "links.csv.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rows"] == result.rows == len(HOSTILE) * 3
+    assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest["filters"] == {"language": "en"}
+    assert manifest["columns"][0] == "canonical_url"
+    assert manifest["archive"]["revision"]
+    assert manifest["parser_versions"] == ["1"]
+
+
+def test_missing_directory_and_bad_names_are_clear(hostile_archive, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with open_reader(hostile_archive) as reader:
+        with pytest.raises(ValueError, match=r"directory .*nowhere does not exist"):
+            export_table(reader, "articles", tmp_path / "nowhere" / "a.csv", "csv")
+        with pytest.raises(ValueError, match="unknown column 'nope' for articles"):
+            export_table(reader, "articles", tmp_path / "a.csv", "csv", columns=["nope"])
+        with pytest.raises(ValueError, match="cannot export 'blobs'"):
+            export_table(reader, "blobs", tmp_path / "a.csv", "csv")
+        with pytest.raises(ValueError, match="unknown export format"):
+            export_table(reader, "articles", tmp_path / "a.xlsx", "xlsx")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_failed_export_leaves_no_file(hostile_archive, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
     path = tmp_path / "articles.csv"
-    assert export_rows(rows, ("headline", "body", "n"), path) == 1
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        got = list(csv.DictReader(handle))
-    assert got == [{"headline": "上一篇 =1+1", "body": "'=cmd|' /C calc'!A0", "n": "3"}]
 
-
-def test_jsonl_keeps_values_verbatim(tmp_path):
-    rows = [{"headline": "=1+1", "n": None}]
-    path = tmp_path / "advice.jsonl"
-    export_rows(rows, ("headline", "n"), path)
-    assert [json.loads(line) for line in path.read_text().splitlines()] == rows
-
-
-def test_failed_export_leaves_no_file(tmp_path):
-    def rows():
-        yield {"a": 1}
+    def fail(_rows: int) -> None:
         raise RuntimeError("database went away")
 
-    path = tmp_path / "out.csv"
-    with pytest.raises(RuntimeError):
-        export_rows(rows(), ("a",), path)
+    with open_reader(hostile_archive) as reader, pytest.raises(RuntimeError):
+        export_table(reader, "articles", path, "csv", progress=fail)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_unknown_format_is_a_clear_error(tmp_path):
-    with pytest.raises(ValueError, match="unknown export format"):
-        export_rows([], ("a",), tmp_path / "out.xlsx")

@@ -1,0 +1,233 @@
+"""The page's links, read once: target, visible text, and where on the page each one sits.
+
+Sibling and related-link finders look at every anchor of a page several ways (its words, the
+label beside it, the block around it). Reading each anchor once (its text split into the pieces
+the page prints; whether it is hidden, inside a carousel, a breadcrumb or the site chrome, found
+in one walk of the tree that carries those facts down, rather than by walking each anchor's
+ancestors) makes those finders one pass over a list. The same walk notes the few elements
+whose class names or short own text the finders care about (post-navigation blocks, "Previous
+post" captions, "Related" headings), so no finder walks the tree again.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import lxml.html
+
+UNUSABLE_HREF_RE = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|$)", re.I)
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+NOISE_NAME_RE = re.compile(r"carousel|slider|slick|swiper|slideshow|gallery|lightbox|comment", re.I)
+"""Widgets whose "previous"/"next" controls move pictures or comment pages, not articles."""
+BREADCRUMB_NAME_RE = re.compile(r"crumb", re.I)
+SKIPPED_TAGS = frozenset({"script", "style", "template", "noscript"})
+CHROME_TAGS = frozenset({"header", "nav", "footer"})
+SECTIONING_TAGS = frozenset({"article", "main"})
+INLINE_WRAPPERS = frozenset({"span", "strong", "b", "em", "font", "i"})
+MAX_WORDED_TEXT = 80
+SECOND_LEVEL_LABELS = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", "or", "ne"})
+"""``example.com.cn`` and ``example.co.uk`` are one site each: three labels, not two."""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One visible ``<a href>`` with a real target; its text and target are read when first
+    asked for, since most of a page's anchors are never looked at twice."""
+
+    element: lxml.html.HtmlElement
+    base: str
+    index: int
+    """Position among the page's anchors, in document order."""
+    noise: bool
+    """Inside a carousel, slideshow, gallery or comment area."""
+    breadcrumb: bool
+    chrome: bool
+    """Inside the site's ``<header>``, ``<nav>`` or ``<footer>`` (not an article's own)."""
+
+    @functools.cached_property
+    def url(self) -> str:
+        """Absolute target."""
+        return urljoin(self.base, self.element.get("href", "").strip())
+
+    @functools.cached_property
+    def text(self) -> str:
+        """Visible text, whitespace collapsed."""
+        return " ".join(self.element.text_content().split())
+
+    @functools.cached_property
+    def pieces(self) -> tuple[str, ...]:
+        """The text nodes the link prints, in order: ``("Prev", "Previous", "Title")``."""
+        return tuple(filter(None, (" ".join(piece.split()) for piece in self.element.itertext())))
+
+    @functools.cached_property
+    def title(self) -> str:
+        return " ".join(self.element.get("title", "").split())
+
+
+@dataclass(frozen=True)
+class PageScan:
+    """One walk's findings: the anchors, and the few elements the finders ask about."""
+
+    anchors: list[Anchor]
+    named: dict[str, list[lxml.html.HtmlElement]]
+    """Elements whose class or id matches each of the asked name patterns, in document order."""
+    worded: list[lxml.html.HtmlElement]
+    """Elements whose own short text matches the asked word pattern (captions, headings)."""
+
+
+def scan_page(
+    tree: lxml.html.HtmlElement,
+    base: str,
+    names: dict[str, re.Pattern[str]],
+    words: re.Pattern[str],
+) -> PageScan:
+    """Walk the page once, keeping every visible anchor with a usable target and the elements
+    named or worded as asked. Hidden subtrees, scripts and templates are skipped whole."""
+    anchors: list[Anchor] = []
+    named: dict[str, list[lxml.html.HtmlElement]] = {key: [] for key in names}
+    prefilter = re.compile(
+        "|".join(
+            pattern.pattern for pattern in (NOISE_NAME_RE, BREADCRUMB_NAME_RE, *names.values())
+        ),
+        re.I,
+    )
+    worded: list[lxml.html.HtmlElement] = []
+    body = tree.find("body")
+    stack: list[tuple[lxml.html.HtmlElement, _Context]] = [
+        (body if body is not None else tree, _Context())
+    ]
+    while stack:
+        element, context = stack.pop()
+        attributes = element.attrib
+        if element.tag in SKIPPED_TAGS or (
+            ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes)
+            and _hidden(element)
+        ):
+            continue
+        if (
+            ("class" in attributes or "id" in attributes)
+            and (label := f"{attributes.get('class', '')} {attributes.get('id', '')}")
+            and prefilter.search(label)
+        ):
+            context = context.entering(label, element)
+            for key, pattern in names.items():
+                if pattern.search(label):
+                    named[key].append(element)
+        if "aria-label" in attributes and "breadcrumb" in attributes["aria-label"].lower():
+            context = _Context(context.noise, True, context.chrome, context.sectioned)
+        if element.tag in CHROME_TAGS and not context.chrome and not context.sectioned:
+            context = _Context(context.noise, context.breadcrumb, True, False)
+        elif element.tag in SECTIONING_TAGS and not context.sectioned:
+            context = _Context(context.noise, context.breadcrumb, context.chrome, True)
+        text = element.text
+        if text and len(text) <= MAX_WORDED_TEXT and words.search(text):
+            worded.append(element)
+        if element.tag == "a":
+            _add_anchor(anchors, element, base, context)
+            continue
+        stack.extend((child, context) for child in reversed(element) if isinstance(child.tag, str))
+    return PageScan(anchors=anchors, named=named, worded=worded)
+
+
+@dataclass(frozen=True)
+class _Context:
+    noise: bool = False
+    breadcrumb: bool = False
+    chrome: bool = False
+    sectioned: bool = False
+    """Inside ``<article>`` or ``<main>``, where a ``<footer>`` is the article's own."""
+
+    def entering(self, label: str, element: lxml.html.HtmlElement) -> _Context:
+        """The context inside ``element``. A noise-named element holding the page's headline
+        is a page wrapper with a feature flag (``enable-lightbox``), not a widget."""
+        noise = self.noise or (bool(NOISE_NAME_RE.search(label)) and element.find(".//h1") is None)
+        breadcrumb = self.breadcrumb or bool(BREADCRUMB_NAME_RE.search(label))
+        if noise == self.noise and breadcrumb == self.breadcrumb:
+            return self
+        return _Context(noise, breadcrumb, self.chrome, self.sectioned)
+
+
+def _add_anchor(
+    anchors: list[Anchor], element: lxml.html.HtmlElement, base: str, context: _Context
+) -> None:
+    if not UNUSABLE_HREF_RE.match(element.get("href", "")):
+        anchors.append(
+            Anchor(
+                element=element,
+                base=base,
+                index=len(anchors),
+                noise=context.noise,
+                breadcrumb=context.breadcrumb,
+                chrome=context.chrome,
+            )
+        )
+
+
+def url_key(url: str) -> str:
+    """A URL without fragment and trailing slash, to compare two links' targets."""
+    return urldefrag(url)[0].rstrip("/")
+
+
+def site(url: str) -> str:
+    """The registrable part of the host (``news.example.com.cn`` → ``example.com.cn``)."""
+    labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in SECOND_LEVEL_LABELS else 2
+    return ".".join(labels[-keep:])
+
+
+def is_section_of(url: str, page_url: str) -> bool:
+    """The target is the page itself, the site's home or a section above the page
+    (``/health/`` for ``/health/2024/tips.html``): navigation, never a sibling or related."""
+    target, page = urlsplit(url), urlsplit(page_url)
+    if target.hostname != page.hostname:
+        return False
+    path = target.path.rstrip("/")
+    if not path or path in {"/index.html", "/index.htm", "/index.php"}:
+        return not target.query
+    page_path = page.path.rstrip("/")
+    return (path == page_path and target.query == page.query) or page_path.startswith(path + "/")
+
+
+def is_below(url: str, page_url: str) -> bool:
+    """The target sits under the page's own path (``/nutrition/`` → ``/nutrition/yoghurt``):
+    a hub page's sub-page, which the hub lists as navigation, not as a related article."""
+    target, page = urlsplit(url), urlsplit(page_url)
+    page_path = page.path.rstrip("/")
+    return (
+        target.hostname == page.hostname
+        and bool(page_path)
+        and target.path.startswith(page_path + "/")
+    )
+
+
+def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
+    """Text just before the link within its parent (or the parent's inline wrapper), and
+    whether that text follows another link (a breadcrumb separator, not a label)."""
+    for _ in range(2):
+        previous = element.getprevious()
+        parent = element.getparent()
+        after_link = False
+        if previous is None:
+            label = (parent.text or "") if parent is not None else ""
+        elif not isinstance(previous.tag, str):
+            label = previous.tail or ""
+        elif previous.tag == "a" or previous.find(".//a") is not None:
+            label, after_link = previous.tail or "", True
+        else:
+            label = previous.text_content() + (previous.tail or "")
+        label = " ".join(label.split())
+        if label or parent is None or parent.tag not in INLINE_WRAPPERS:
+            return label, after_link
+        element = parent
+    return "", False
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    return (
+        element.get("hidden") is not None
+        or element.get("aria-hidden", "").lower() == "true"
+        or bool(HIDDEN_STYLE_RE.search(element.get("style", "")))
+    )

@@ -1,0 +1,243 @@
+"""What the archive holds, for ``peek``, ``stats``, ``runs`` and ``show``.
+
+Plain SQL over a :class:`storage.reader.Reader` (no ORM), returning plain dicts and lists that
+the commands print as text or JSON. Counts of advice items and links are over current versions:
+that is what an export of the archive would contain.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from storage.reader import Reader
+
+CURRENT = (
+    "article_versions v JOIN articles a ON v.article_id = a.id AND v.version = a.current_version"
+)
+REASON_PREFIXES = {
+    "healtharchive/fetch_error/": "fetch",
+    "healtharchive/parse/": "parse",
+    "healtharchive/dropped/": "dropped",
+}
+"""Crawl-stats keys that count pages refused or failed, by reason code (see the spider)."""
+ACCEPTED_PARSE = {"article"}
+
+
+def site_sql(reader: Reader, column: str) -> str:
+    """SQL giving ``scheme://host`` of a URL column."""
+    if reader.dialect == "postgresql":
+        return f"substring({column} from '^[^:]+://[^/?#]+')"
+    rest = f"substr({column}, instr({column}, '://') + 3)"
+    return (
+        f"substr({column}, 1, instr({column}, '://') + 2 + "
+        f"CASE instr({rest}, '/') WHEN 0 THEN length({rest}) ELSE instr({rest}, '/') - 1 END)"
+    )
+
+
+def counts(reader: Reader) -> dict[str, int]:
+    row = reader.rows(
+        f"""
+        SELECT
+          (SELECT count(*) FROM articles WHERE status = 'live'),
+          (SELECT count(*) FROM articles WHERE status = 'removed'),
+          (SELECT count(*) FROM article_versions),
+          (SELECT count(*) FROM advice_items WHERE version_id IN (SELECT v.id FROM {CURRENT})),
+          (SELECT count(*) FROM links WHERE version_id IN (SELECT v.id FROM {CURRENT})),
+          (SELECT count(*) FROM fetches),
+          (SELECT count(*) FROM blobs),
+          (SELECT count(*) FROM clusters),
+          (SELECT count(*) FROM crawl_runs)
+        """
+    )[0]
+    names = (
+        "articles",
+        "removed",
+        "versions",
+        "advice_items",
+        "links",
+        "fetches",
+        "blobs",
+        "clusters",
+        "crawl_runs",
+    )
+    return {name: int(value or 0) for name, value in zip(names, row, strict=True)}
+
+
+def runs(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
+    """Crawl runs, newest first, with their state, duration and headline stats."""
+    query = (
+        f"SELECT r.id, r.spider, r.status, {reader.iso('r.started_at')} AS started_at, "
+        f"{reader.iso('r.finished_at')} AS finished_at, r.resumed_from, r.start_urls, r.stats, "
+        "(SELECT count(*) FROM fetches f WHERE f.crawl_run_id = r.id) AS fetches, "
+        "(SELECT count(*) FROM fetches f WHERE f.crawl_run_id = r.id "
+        " AND (f.status IS NULL OR f.status >= 400)) AS failed_fetches, "
+        "(SELECT count(*) FROM article_versions v WHERE v.crawl_run_id = r.id) AS new_versions "
+        "FROM crawl_runs r ORDER BY r.id DESC"
+    )
+    if limit is not None:
+        query += f" LIMIT {int(limit)}"
+    out = reader.records(query)
+    for run in out:
+        run["start_urls"] = _json(run["start_urls"]) or []
+        stats = _json(run["stats"]) or {}
+        run["pages"] = int(stats.get("downloader/response_count", 0) or 0)
+        run["reasons"] = _reasons([stats])
+        run["stats"] = stats
+    return out
+
+
+def stats(reader: Reader) -> dict[str, Any]:
+    """Totals, and counts per site, language, crawl run and failure reason."""
+    site = site_sql(reader, "a.canonical_url")
+    by_site = reader.records(
+        f"""
+        SELECT {site} AS site,
+          sum(CASE WHEN a.status = 'live' THEN 1 ELSE 0 END) AS articles,
+          sum(CASE WHEN a.status = 'removed' THEN 1 ELSE 0 END) AS removed,
+          sum(a.current_version) AS versions,
+          sum((SELECT count(*) FROM advice_items i WHERE i.version_id = v.id)) AS advice_items
+        FROM {CURRENT}
+        GROUP BY {site} ORDER BY {site}
+        """
+    )
+    by_language = reader.records(
+        f"""
+        SELECT coalesce(v.language, '?') AS language, count(*) AS articles,
+          sum((SELECT count(*) FROM advice_items i WHERE i.version_id = v.id)) AS advice_items
+        FROM {CURRENT} WHERE a.status = 'live'
+        GROUP BY coalesce(v.language, '?') ORDER BY count(*) DESC, 1
+        """
+    )
+    fetch_site = site_sql(reader, "url")
+    failures = reader.records(
+        f"""
+        SELECT CASE WHEN error IS NOT NULL THEN error
+                    ELSE 'http_' || CAST(status AS TEXT) END AS reason,
+          {fetch_site} AS site, count(*) AS fetches
+        FROM fetches WHERE error IS NOT NULL OR status >= 400
+        GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2
+        """
+    )
+    all_runs = runs(reader)
+    for group in (by_site, by_language):
+        for row in group:
+            for key, value in row.items():
+                if key not in ("site", "language"):
+                    row[key] = int(value or 0)
+    return {
+        "totals": counts(reader),
+        "sites": by_site,
+        "languages": by_language,
+        "runs": [
+            {
+                key: run[key]
+                for key in (
+                    "id",
+                    "spider",
+                    "status",
+                    "started_at",
+                    "fetches",
+                    "failed_fetches",
+                    "new_versions",
+                )
+            }
+            for run in all_runs
+        ],
+        "failed_fetches": [{**row, "fetches": int(row["fetches"])} for row in failures],
+        "reasons": _reasons([run["stats"] for run in all_runs]),
+    }
+
+
+def _reasons(all_stats: list[dict[str, Any]]) -> dict[str, int]:
+    """Pages refused or failed, by ``kind/reason`` code, summed over runs' crawl stats."""
+    total: Counter[str] = Counter()
+    for run_stats in all_stats:
+        for key, value in run_stats.items():
+            for prefix, kind in REASON_PREFIXES.items():
+                reason = key[len(prefix) :] if key.startswith(prefix) else None
+                if reason and not (kind == "parse" and reason in ACCEPTED_PARSE):
+                    total[f"{kind}/{reason}"] += int(value or 0)
+    return dict(sorted(total.items(), key=lambda item: (-item[1], item[0])))
+
+
+def latest_articles(reader: Reader, limit: int) -> list[dict[str, Any]]:
+    return reader.records(
+        f"""
+        SELECT a.canonical_url AS url, v.headline, v.language,
+          (SELECT count(*) FROM advice_items i WHERE i.version_id = v.id) AS advice_count
+        FROM {CURRENT} WHERE a.status = 'live'
+        ORDER BY a.last_seen DESC, a.id DESC LIMIT :limit
+        """,
+        {"limit": limit},
+    )
+
+
+def find_article(reader: Reader, ref: str) -> int | None:
+    """An article id from its id, canonical URL or any alias URL."""
+    if ref.isdigit():
+        return reader.scalar("SELECT id FROM articles WHERE id = :id", {"id": int(ref)})
+    found = reader.scalar("SELECT id FROM articles WHERE canonical_url = :url", {"url": ref})
+    if found is None:
+        found = reader.scalar("SELECT article_id FROM url_aliases WHERE url = :url", {"url": ref})
+    return found
+
+
+def article(reader: Reader, article_id: int) -> dict[str, Any]:
+    """One article: metadata of its current version, advice, siblings, versions and cluster."""
+    meta = reader.records(
+        f"""
+        SELECT a.id, a.canonical_url, a.status, a.current_version,
+          {reader.iso("a.first_seen")} AS first_seen, {reader.iso("a.last_seen")} AS last_seen,
+          a.cluster_id, v.id AS version_id, v.url, v.headline, v.language, v.category,
+          v.date_published, v.date_modified, v.authors, v.breadcrumbs, v.description,
+          v.medically_reviewed_by, v.last_reviewed, v.parser_version, v.encoding
+        FROM {CURRENT} WHERE a.id = :id
+        """,
+        {"id": article_id},
+    )[0]
+    version_id = meta.pop("version_id")
+    for key in ("authors", "breadcrumbs", "medically_reviewed_by"):
+        meta[key] = _json(meta[key]) or []
+    meta["advice"] = reader.records(
+        "SELECT list_index, printed_number, marker, text, explanation FROM advice_items "
+        "WHERE version_id = :id ORDER BY position",
+        {"id": version_id},
+    )
+    meta["links"] = reader.records(
+        "SELECT kind, url, text FROM links WHERE version_id = :id ORDER BY kind, position",
+        {"id": version_id},
+    )
+    meta["versions"] = reader.records(
+        f"SELECT version, {reader.iso('created_at')} AS created_at, content_hash, "
+        "parser_version, crawl_run_id FROM article_versions WHERE article_id = :id "
+        "ORDER BY version",
+        {"id": article_id},
+    )
+    meta["aliases"] = [
+        row[0]
+        for row in reader.rows(
+            "SELECT url FROM url_aliases WHERE article_id = :id ORDER BY url", {"id": article_id}
+        )
+    ]
+    meta["cluster"] = []
+    if meta["cluster_id"] is not None:
+        meta["cluster"] = [
+            {"id": row[0], "url": row[1], "canonical": bool(row[2])}
+            for row in reader.rows(
+                "SELECT a.id, a.canonical_url, "
+                "CASE WHEN c.canonical_article_id = a.id THEN 1 ELSE 0 END "
+                "FROM articles a JOIN clusters c ON c.id = a.cluster_id "
+                "WHERE a.cluster_id = :cluster ORDER BY a.id",
+                {"cluster": meta["cluster_id"]},
+            )
+        ]
+    return meta
+
+
+def _json(value: Any) -> Any:
+    """JSON columns come back as text from SQLite and as Python values from psycopg."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value

@@ -1,0 +1,120 @@
+"""Scheduled crawls: ``crawl --lock`` refuses to overlap a running crawl of the same site and
+records it, a killed crawl leaves no stale lock, and every run's exit state is in crawl_runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.demo.server import DemoServer
+from crawler.demo.site import build_site
+from storage import models as m
+from storage.db import create_archive_engine
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_crawl(base: str, db: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", "crawl", base + "/", "--db", db, "--lock",
+         "-s", "DOWNLOAD_TIMEOUT=30"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def runs(db: str) -> list[m.CrawlRun]:
+    engine = create_archive_engine(db)
+    with Session(engine) as session:
+        found = list(session.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id)))
+    engine.dispose()
+    return found
+
+
+def wait_running(db: str, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while sum(run.status == "running" for run in runs(db)) < count:
+        assert time.monotonic() < deadline, "the crawl never started"
+        time.sleep(0.2)
+
+
+def test_overlapping_run_is_refused_and_recorded(tmp_path):
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    create_archive_engine(db).dispose()
+    with DemoServer(build_site(), slow_delay=6) as server:
+        first = start_crawl(server.url, db)
+        wait_running(db, 1)
+        second = start_crawl(server.url, db)
+        _, err = second.communicate(timeout=120)
+        _, first_err = first.communicate(timeout=240)
+    assert second.returncode == 1
+    assert "another crawl of 'hosts:127.0.0.1' is running" in err
+    assert "recorded as 'overlap'" in err
+    assert first.returncode == 0, first_err[-3000:]
+    statuses = [(run.status, run.stats.get("exit_status")) for run in runs(db)]
+    assert statuses == [("finished", 0), ("overlap", 1)]
+
+
+def test_a_killed_crawl_leaves_no_stale_lock(tmp_path):
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    create_archive_engine(db).dispose()
+    with DemoServer(build_site(), slow_delay=6) as server:
+        killed = start_crawl(server.url, db)
+        wait_running(db, 1)
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.communicate(timeout=30)
+        after = start_crawl(server.url, db)
+        _, err = after.communicate(timeout=240)
+    assert after.returncode == 0, err[-3000:]
+    assert [run.status for run in runs(db)] == ["running", "finished"]
+
+
+CRON_LINE = re.compile(r"```cron\n(.+?)\n```", re.DOTALL)
+
+
+def test_documented_cron_line_pastes_and_runs(tmp_path):
+    """The line from docs/operations.md, run as cron would: ``sh -c``, a bare environment."""
+    (line,) = CRON_LINE.findall((ROOT / "docs" / "operations.md").read_text())
+    assert "\n" not in line and "\\" not in line and "%" not in line
+    fields = line.split(None, 5)
+    assert len(fields) == 6 and all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
+    app, archive, logs = tmp_path / "app", tmp_path / "archive", tmp_path / "log"
+    for folder in (app / ".venv" / "bin", app / "sites", archive, logs):
+        folder.mkdir(parents=True)
+    (app / ".venv" / "bin" / "healtharchive").symlink_to(
+        Path(sys.executable).with_name("healtharchive")
+    )
+    command = (
+        fields[5]
+        .replace("/srv/healtharchive", str(app))
+        .replace("/srv/archive", str(archive))
+        .replace("/var/log/healtharchive", str(logs))
+    )
+    profile = re.search(r"--profile (\S+)", command)
+    assert profile is not None
+    with DemoServer(build_site(), slow_delay=0.5) as server:
+        (app / profile.group(1)).write_text(f'start_urls = ["{server.url}/"]\n')
+        result = subprocess.run(
+            ["/bin/sh", "-c", command],
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SHELL": "/bin/sh"},
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+    summary = (logs / "summary.log").read_text()
+    assert result.returncode == 0, summary[-3000:]
+    assert "(finished)" in summary
+    assert (logs / "crawl.log").stat().st_size > 0
+    (run,) = runs(f"sqlite:///{archive / 'archive.db'}")
+    assert (run.status, run.stats["exit_status"]) == ("finished", 0)
