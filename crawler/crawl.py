@@ -19,11 +19,14 @@ from scrapy.settings import Settings
 
 from crawler.errors import CrawlError
 from crawler.profiles import SiteProfile
+from crawler.refusals import REFUSED
 from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
 from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ERROR_OUTCOMES = ("not_html", "empty_body", "parse_error")
+ARCHIVE_FAILURES = ("unsaved", "rejected")
+"""Records the archive could not store: failures too, so that ``errors 0`` means none."""
 
 
 @dataclass
@@ -39,6 +42,7 @@ class CrawlSummary:
     duplicates_dropped: int
     dropped: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
     unsaved: int = 0
     finish_reason: str = ""
 
@@ -122,6 +126,9 @@ def summarize(stats: Mapping[str, Any]) -> CrawlSummary:
     outcomes = prefixed(PARSE_OUTCOMES)
     errors.update({k: v for k, v in outcomes.items() if k in ERROR_OUTCOMES})
     archive = prefixed("healtharchive/archive")
+    for name in ARCHIVE_FAILURES:
+        if archive.get(name):
+            errors[f"archive_{name}"] = archive[name]
     return CrawlSummary(
         run_id=stats.get("healtharchive/run_id"),
         archive=str(stats.get("healtharchive/archive_url", "")),
@@ -134,6 +141,7 @@ def summarize(stats: Mapping[str, Any]) -> CrawlSummary:
         duplicates_dropped=sum(v for k, v in dropped.items() if k.startswith("duplicate")),
         dropped=dropped,
         errors=errors,
+        refused=prefixed(REFUSED),
         unsaved=int(archive.get("unsaved", 0)),
         finish_reason=str(stats.get("finish_reason", "")),
     )

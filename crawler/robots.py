@@ -17,8 +17,8 @@ The fetched file is read as RFC 9309 says:
 - 429, 5xx, or no answer at all (DNS, connection, timeout): the host counts as disallowed for
   the rest of the crawl, reason ``robots_unreachable``.
 
-A refused request fails with :class:`RobotsRefused`, whose ``reason`` (``robots`` or
-``robots_unreachable``) the spider records.
+A refused request is recorded with the reason ``robots`` or ``robots_unreachable`` (see
+:mod:`crawler.refusals`).
 
 Settings: ``ROBOTSTXT_OBEY`` (off disables the check), ``ROBOTSTXT_PARSER``,
 ``ROBOTSTXT_USER_AGENT`` (default: the request's User-Agent, else ``USER_AGENT``).
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.robotstxt import RobotParser
@@ -40,21 +40,16 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler, load_object
 from twisted.internet.defer import Deferred
 
+from crawler.refusals import refuse
+
 ROBOTS_PRIORITY = 40
 ROBOTS_DOWNLOAD_PRIORITY = 1000
 """Scheduling priority of a robots.txt request: ahead of the pages waiting for it."""
-REFUSED = "healtharchive/refused"
 UNREACHABLE_STATUSES = {429}
+ROBOTS_TXT = "robots_txt"
+"""Meta flag of the robots.txt requests this middleware sends."""
 
 logger = logging.getLogger(__name__)
-
-
-class RobotsRefused(IgnoreRequest):
-    """The host's robots.txt forbids this URL, or robots.txt could not be fetched at all."""
-
-    def __init__(self, reason: str, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -99,11 +94,7 @@ class RobotsMiddleware:
         reason = rules.refusal(request.url, self.useragent(request))
         if reason is None:
             return
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"{REFUSED}/{reason}")
-        detail = rules.unreachable or "disallowed by robots.txt"
-        logger.debug("refused (%s): %s", detail, request.url)
-        raise RobotsRefused(reason, f"{reason}: {detail}: {request.url}")
+        refuse(self.crawler, request, reason, rules.unreachable or "disallowed by robots.txt")
 
     def useragent(self, request: Request) -> str | bytes:
         if self.robots_useragent:
@@ -136,7 +127,7 @@ class RobotsMiddleware:
         request = Request(
             url,
             priority=ROBOTS_DOWNLOAD_PRIORITY,
-            meta={"dont_obey_robotstxt": True},
+            meta={"dont_obey_robotstxt": True, ROBOTS_TXT: True},
             callback=NO_CALLBACK,
         )
         assert self.crawler.engine is not None and self.crawler.stats is not None

@@ -28,6 +28,8 @@ RETRY_TIMES = 2
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 """A page that still fails after its retries is an outcome, not a crawler fault: it is put on
 record with its reason code and counted, so it does not log at ERROR."""
+RETRY_AFTER_MAX = 120.0
+"""Longest ``Retry-After`` wait honoured, in seconds; a longer one ends the retries."""
 REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 0
 CLOSESPIDER_PAGECOUNT = 0
@@ -37,11 +39,20 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformatter.ItemSummaryLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.scope.ScopeMiddleware": 30,
     "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
+    "crawler.politeness.RetryAfterMiddleware": 560,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
+
+SCOPE_PRIVATE_HOSTS: list[str] = []
+"""Hosts that may resolve to private or loopback addresses, besides the start URLs' hosts."""
+HOST_MAX_PAGES = 50_000
+LINKS_PER_PAGE_MAX = 1000
+"""Links followed from one page; a page with more is cut and the cut put on record."""
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,

@@ -37,6 +37,8 @@ from storage.runs import finish_run, start_run
 logger = logging.getLogger(__name__)
 
 STATS = "healtharchive/archive"
+INCOMPLETE = "incomplete"
+"""Status of a run that could not store every record: ``crawl --resume`` completes it."""
 
 
 class ArchivePipeline:
@@ -122,7 +124,7 @@ class ArchivePipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.writer is None:
             return
-        status = "finished" if reason == "finished" and not self.writer.pending else reason
+        status = INCOMPLETE if self.writer.pending else reason
         stats = {k: _jsonable(v) for k, v in self.stats.get_stats().items()}
         try:
             finish_run(self.writer.engine, self.writer.run_id, status, stats)

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from storage.reader import Reader
+from storage.reader import Reader, bind, placeholders
 
 CURRENT = (
     "article_versions v JOIN articles a ON v.article_id = a.id AND v.version = a.current_version"
@@ -234,6 +234,49 @@ def article(reader: Reader, article_id: int) -> dict[str, Any]:
             )
         ]
     return meta
+
+
+def series(reader: Reader, article_id: int, limit: int = 500) -> list[dict[str, Any]]:
+    """The series the article belongs to, in order: its ``prev`` links followed back to the
+    first archived article, then its ``next`` links forward.
+
+    The walk stops at a link to a page not in the archive, at a loop, or after ``limit``
+    articles, so a site whose "next" links run in a circle still gives a finite answer.
+    """
+    seen = {article_id}
+    earlier = _walk(reader, article_id, "prev", limit, seen)
+    later = _walk(reader, article_id, "next", limit, seen)
+    ids = [*reversed(earlier), article_id, *later]
+    headlines: dict[int, str] = dict(
+        reader.rows(
+            f"SELECT a.id, v.headline FROM {CURRENT} WHERE a.id IN ({placeholders(ids)})",
+            bind(ids),
+        )
+    )
+    urls: dict[int, str] = dict(
+        reader.rows(
+            f"SELECT id, canonical_url FROM articles WHERE id IN ({placeholders(ids)})", bind(ids)
+        )
+    )
+    return [{"id": i, "url": urls[i], "headline": headlines.get(i) or ""} for i in ids]
+
+
+def _walk(reader: Reader, start: int, kind: str, limit: int, seen: set[int]) -> list[int]:
+    walked: list[int] = []
+    current = start
+    while len(walked) < limit:
+        url = reader.scalar(
+            f"SELECT l.url FROM {CURRENT} JOIN links l ON l.version_id = v.id "
+            "WHERE a.id = :id AND l.kind = :kind ORDER BY l.position LIMIT 1",
+            {"id": current, "kind": kind},
+        )
+        neighbour = find_article(reader, url) if url else None
+        if neighbour is None or neighbour in seen:
+            break
+        seen.add(neighbour)
+        walked.append(neighbour)
+        current = neighbour
+    return walked
 
 
 def _json(value: Any) -> Any:

@@ -204,7 +204,7 @@ def _first_line(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def placeholders(names: Sequence[str]) -> str:
+def placeholders(names: Sequence[Any]) -> str:
     """``:p0, :p1, ...`` for an ``IN`` list, with :func:`bind` building the parameters."""
     return ", ".join(f":p{i}" for i in range(len(names)))
 

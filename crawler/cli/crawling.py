@@ -274,6 +274,9 @@ def print_summary(summary: CrawlSummary) -> None:
     click.echo(f"  errors               {sum(summary.errors.values())}")
     for reason, count in sorted(summary.errors.items()):
         click.echo(f"    {reason}: {count}")
+    click.echo(f"  refused              {sum(summary.refused.values())}")
+    for reason, count in sorted(summary.refused.items()):
+        click.echo(f"    {reason}: {count}")
     click.echo(f"  archive              {summary.archive}")
 
 
@@ -281,6 +284,9 @@ def check_summary(summary: CrawlSummary) -> None:
     if summary.finish_reason == "shutdown":
         raise CrawlError("crawl interrupted: run the same command with --resume to continue")
     if summary.unsaved:
-        raise CrawlError(f"{summary.unsaved} records could not be written to the archive")
+        raise CrawlError(
+            f"{summary.unsaved} records could not be written to the archive: "
+            "free the space or fix the database, then run the same command with --resume"
+        )
     if summary.pages_fetched == 0 and summary.errors:
         raise CrawlError("no page could be fetched; see the errors above")

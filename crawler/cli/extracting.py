@@ -53,8 +53,8 @@ def save_fixture(url: str, name: str, db: str, folder: str) -> None:
     from crawler.extract import fixture_expectation
     from storage import queries
 
-    target = Path(folder) / name
     with clear_errors():
+        target = fixture_folder(Path(folder), name)
         if target.exists():
             raise ValueError(f"{target} exists; pick another name")
         with readonly_session(db) as session:
@@ -69,3 +69,11 @@ def save_fixture(url: str, name: str, db: str, folder: str) -> None:
             json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
     click.echo(f"saved {target}: check expected.json by hand before committing it")
+
+
+def fixture_folder(folder: Path, name: str) -> Path:
+    """``folder/name``, refusing a name that would land anywhere but directly inside ``folder``."""
+    target = (folder / name).resolve()
+    if name in ("", ".", "..") or target.parent != folder.resolve():
+        raise ValueError(f"fixture name {name!r} must be one folder name, inside {folder}")
+    return folder / name

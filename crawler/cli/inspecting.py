@@ -104,7 +104,10 @@ def runs(db: str, as_json: bool, limit: int) -> None:
 @db_option
 @json_option
 def show(ref: str, db: str, as_json: bool) -> None:
-    """One article: metadata, advice items, siblings, versions and near-duplicates.
+    """One article: metadata, advice items, siblings, versions, near-duplicates and its series.
+
+    The series is the chain of previous/next links walked through the archive, in order, so a
+    multi-part article or a column is read back as the site ordered it.
 
     Example: healtharchive show https://health.example.com/a.html
     """
@@ -116,6 +119,7 @@ def show(ref: str, db: str, as_json: bool) -> None:
         if article_id is None:
             raise ValueError(f"no archived article at {ref}")
         found = overview.article(reader, article_id)
+        found["series"] = overview.series(reader, article_id)
     if as_json:
         _print_json(found)
         return
@@ -140,6 +144,9 @@ def show(ref: str, db: str, as_json: bool) -> None:
     click.echo(f"advice items ({len(found['advice'])}):")
     for item in found["advice"]:
         click.echo(f"  {item['marker'] or item['printed_number']} {item['text']}")
+    for kind, label in (("prev", "previous"), ("next", "next")):
+        sibling = next((link for link in found["links"] if link["kind"] == kind), None)
+        click.echo(f"{label}: " + (f"{sibling['text']}  {sibling['url']}" if sibling else "-"))
     click.echo("links:")
     for link in found["links"]:
         click.echo(f"  {link['kind']:<9}{link['url']}  {link['text']}")
@@ -158,3 +165,7 @@ def show(ref: str, db: str, as_json: bool) -> None:
         click.echo(f"near-duplicate cluster {found['cluster_id']} (* canonical):")
         for member in found["cluster"]:
             click.echo(f"  {'*' if member['canonical'] else ' '} {member['url']}")
+    click.echo(f"series ({len(found['series'])} archived, in order):")
+    for number, member in enumerate(found["series"], 1):
+        mark = "*" if member["id"] == article_id else " "
+        click.echo(f"{mark} {number:>3}. {fit(member['headline'], 50)} {member['url']}")

@@ -93,6 +93,7 @@ class DemoServer:
         self._site = site
         self._lock = threading.Lock()
         self._requested: list[str] = []
+        self._arrivals: list[float] = []
         self._httpd: _QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -113,6 +114,11 @@ class DemoServer:
         """Every path plus query requested so far, in arrival order (a copy)."""
         with self._lock:
             return list(self._requested)
+
+    def arrivals(self, path: str) -> list[float]:
+        """When ``path`` was requested (``time.monotonic()``), e.g. to check retry spacing."""
+        with self._lock:
+            return [t for p, t in zip(self._requested, self._arrivals, strict=True) if p == path]
 
     def set_site(self, site: DemoSite) -> None:
         """Serve ``site`` from the next request on, e.g. the second edition for a re-crawl."""
@@ -173,6 +179,7 @@ class DemoServer:
         """The page for ``path``; unknown query strings are ignored, as most real servers do."""
         with self._lock:
             self._requested.append(path)
+            self._arrivals.append(time.monotonic())
             pages = self._site.pages
             not_found = self._site.not_found
         page = pages.get(path)

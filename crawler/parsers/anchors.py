@@ -14,9 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import lxml.html
+
+from crawler.parsers.urls import join_url
 
 UNUSABLE_HREF_RE = re.compile(r"^\s*(?:#|javascript:|mailto:|tel:|$)", re.I)
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -49,8 +51,8 @@ class Anchor:
 
     @functools.cached_property
     def url(self) -> str:
-        """Absolute target."""
-        return urljoin(self.base, self.element.get("href", "").strip())
+        """Absolute target; empty when the href makes no valid URL (``http://[::1``)."""
+        return join_url(self.base, self.element.get("href", "")) or ""
 
     @functools.cached_property
     def text(self) -> str:

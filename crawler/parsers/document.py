@@ -38,6 +38,15 @@ HTML_PARSER.set_element_class_lookup(
 )
 """lxml.html's own parser picks each element's class in Python (forms, inputs, labels) every time
 an element is touched; the parsers need none of those classes, and this lookup runs in C."""
+MAX_NESTING = 200
+"""Deeper elements are flattened into their ancestor at this depth: libxml2 stops at 256, and
+the part parsers' recursion must stay within Python's limit."""
+END_TAG_LOOKBACK = 64
+TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)\b[^>]*>")
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
 
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 XML_INCOMPATIBLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -51,6 +60,8 @@ class Document:
     encoding: str
     truncated: bool = False
     """True when the body was longer than :data:`MAX_PARSE_BYTES` and only its head was parsed."""
+    flattened: bool = False
+    """True when the markup nested deeper than libxml2 parses and was flattened to keep its text."""
 
 
 def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Document:
@@ -58,14 +69,72 @@ def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = Non
     truncated = len(html) > MAX_PARSE_BYTES
     decoded = decode_html(html[:MAX_PARSE_BYTES] if truncated else html, headers, url)
     text = XML_INCOMPATIBLE_RE.sub("", XML_DECLARATION_RE.sub("", decoded.text, count=1))
-    try:
-        tree = lxml.html.document_fromstring(text, parser=HTML_PARSER, base_url=url)
-    except (lxml.etree.ParserError, ValueError) as error:
-        raise NotHtml(f"unparsable markup ({error})", url) from error
+    tree, too_deep = _parse(text, url)
+    if too_deep:
+        tree, _ = _parse(flatten_deep(text, MAX_NESTING), url)
     _adopt_stray_roots(tree)
     if STREAMED_SEGMENT_MARK in text:
         _place_streamed_segments(tree)
-    return Document(url=url, tree=tree, encoding=decoded.encoding, truncated=truncated)
+    return Document(
+        url=url, tree=tree, encoding=decoded.encoding, truncated=truncated, flattened=too_deep
+    )
+
+
+def _parse(text: str, url: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """The tree, and whether libxml2 stopped at its nesting limit (dropping what lay deeper)."""
+    parser = HTML_PARSER
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser, base_url=url)
+    except (lxml.etree.ParserError, ValueError) as error:
+        raise NotHtml(f"unparsable markup ({error})", url) from error
+    too_deep = any(
+        entry.type_name == "ERR_RESOURCE_LIMIT" and "depth" in entry.message
+        for entry in parser.error_log
+    )
+    return tree, too_deep
+
+
+def flatten_deep(text: str, max_depth: int) -> str:
+    """``text`` with the tags nested deeper than ``max_depth`` removed, their text kept.
+
+    Depth is counted over start and end tags as written (an unclosed ``<p>`` counts as open),
+    so it never underestimates what libxml2 sees. An end tag is matched to one of the last
+    :data:`END_TAG_LOOKBACK` open tags, else ignored, which keeps hostile markup linear.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []
+    kept = 0
+    position = 0
+    for match in TAG_RE.finditer(text):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in VOID_TAGS or match.group(0).endswith("/>"):
+            continue
+        if not closing:
+            keep = kept < max_depth
+            stack.append((name, keep))
+            kept += keep
+            if keep:
+                continue
+        else:
+            found = next(
+                (
+                    i
+                    for i in range(len(stack) - 1, max(-1, len(stack) - 1 - END_TAG_LOOKBACK), -1)
+                    if stack[i][0] == name
+                ),
+                None,
+            )
+            if found is None:
+                continue
+            keep = stack[found][1]
+            kept -= sum(entry[1] for entry in stack[found:])
+            del stack[found:]
+            if keep:
+                continue
+        out.append(text[position : match.start()])
+        position = match.end()
+    out.append(text[position:])
+    return "".join(out)
 
 
 def _adopt_stray_roots(tree: lxml.html.HtmlElement) -> None:

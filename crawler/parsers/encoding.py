@@ -24,7 +24,8 @@ SNIFF_SAMPLE_BYTES = 65536
 """The sniffer's cost grows with input; a sample this size is enough to tell CJK encodings apart."""
 BINARY_SCAN_BYTES = 2048
 MAX_REPLACEMENT_SHARE = 0.05
-"""Above this share of undecodable characters the body is garbage, not a page with a few typos."""
+"""Above this share of undecodable characters (or NUL bytes) the body is garbage or binary, not a
+page with a few typos; below it, a page declared UTF-8 is decoded with replacement characters."""
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -164,6 +165,10 @@ def _decode(body: bytes, headers: Mapping[str, str] | None) -> Decoded:
             return _multi_byte_sniffed(body) or Decoded(text, encoding)
         if text is not None:
             return Decoded(text, encoding)
+    if "utf-8" in declared:
+        lenient = body.decode("utf-8", "replace")
+        if lenient.count("\ufffd") <= MAX_REPLACEMENT_SHARE * len(lenient):
+            return Decoded(lenient, "utf-8")
     encoding = _sniff(body) or (declared[0] if declared else "cp1252")
     return Decoded(body.decode(encoding, "replace"), encoding)
 
@@ -243,7 +248,8 @@ def _reject_binary(body: bytes, url: str) -> None:
             raise NotHtml(f"binary body ({kind})", url)
     if head.startswith(RIFF_MAGIC) or head[4:8] == ISO_MEDIA_BRAND:
         raise NotHtml("binary body (media container)", url)
-    if b"\x00" in head and _bom_decode(head) is None and _utf16_without_bom(head) is None:
+    wide = _bom_decode(head) is not None or _utf16_without_bom(head) is not None
+    if head.count(b"\x00") > MAX_REPLACEMENT_SHARE * len(head) and not wide:
         raise NotHtml("binary body (NUL bytes)", url)
 
 

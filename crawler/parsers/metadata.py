@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
@@ -34,6 +34,7 @@ from crawler.parsers.metadata_jsonld import (
     types,
 )
 from crawler.parsers.records import Metadata
+from crawler.parsers.urls import join_url
 
 LISTING_TYPES = frozenset(
     {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
@@ -477,7 +478,10 @@ def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, str], url: str) -> s
     for href in hrefs:
         if not href.strip():
             continue
-        target = urlsplit(urljoin(url, href.strip()))
+        joined = join_url(url, href)
+        if joined is None:
+            continue
+        target = urlsplit(joined)
         home = target.path in {"", "/"} and page.path not in {"", "/"}
         if target.scheme in {"http", "https"} and not (home and target.netloc != page.netloc):
             return target.geturl()

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from urllib.parse import urljoin
 
 import lxml.html
 
 from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, text_before, url_key
 from crawler.parsers.document import Document
 from crawler.parsers.records import Link
+from crawler.parsers.urls import join_url
 
 HEADING_WORDS = (
     r"related|you\s+m(?:ay|ight)|more|keep\s+reading|read|see\s+also|recommended|further|"
@@ -67,7 +67,7 @@ NAVIGATION_PATH_RE = re.compile(
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
-MIN_TITLE_CJK = 6
+MIN_TITLE_CJK = 5
 """An article title has words enough; "Wellness", "Mental Health" or "时政新闻" is a channel."""
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_CHARS = 60
@@ -117,7 +117,9 @@ def related_links(
 
 def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
     """A link that reads like another article of the same site."""
-    if anchor.chrome or site(anchor.url) != own_site or NAVIGATION_PATH_RE.search(anchor.url):
+    if not anchor.url or anchor.chrome or site(anchor.url) != own_site:
+        return False
+    if NAVIGATION_PATH_RE.search(anchor.url):
         return False
     if GENERIC_LINK_RE.match(anchor.text) or is_section_of(anchor.url, page_url):
         return False
@@ -302,8 +304,9 @@ def _short_text(element: lxml.html.HtmlElement, limit: int) -> str | None:
 
 
 def _canonical_hrefs(doc: Document, base: str) -> list[str]:
-    return [
-        urljoin(base, link.get("href", "").strip())
+    joined = (
+        join_url(base, link.get("href", ""))
         for link in doc.tree.iter("link")
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href", "").strip()
-    ]
+    )
+    return [url for url in joined if url]

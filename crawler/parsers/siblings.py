@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import lxml.html
 
@@ -34,6 +34,7 @@ from crawler.parsers.document import Document
 from crawler.parsers.metadata import is_article_page
 from crawler.parsers.records import Link, Siblings
 from crawler.parsers.related import HEADING_WORDS, RELATED_NAME_RE, related_links
+from crawler.parsers.urls import join_url
 
 PREVIOUS_ARROWS = r"<<|«|‹|←"
 NEXT_ARROWS = r">>|»|›|→"
@@ -358,7 +359,9 @@ def _small_card(element: lxml.html.HtmlElement) -> bool:
 
 
 def _acceptable(anchor: Anchor, page_url: str, base: str) -> bool:
-    if PAGINATION_TEXT_RE.search(anchor.text) or TAXONOMY_PATH_RE.search(anchor.url):
+    if not anchor.url or PAGINATION_TEXT_RE.search(anchor.text):
+        return False
+    if TAXONOMY_PATH_RE.search(anchor.url):
         return False
     return not (is_section_of(anchor.url, page_url) or _is_pagination(anchor.url, base))
 
@@ -368,8 +371,8 @@ def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
     for link in doc.tree.iter("link"):
         href = link.get("href", "").strip()
         if _rel(link) & rels and not UNUSABLE_HREF_RE.match(href):
-            url = urljoin(base, href)
-            if not _is_pagination(url, base) and not is_section_of(url, doc.url):
+            url = join_url(base, href)
+            if url and not _is_pagination(url, base) and not is_section_of(url, doc.url):
                 return Link(url=url, text="", title=link.get("title", "").strip())
     return None
 
@@ -427,4 +430,5 @@ def _rel(element: lxml.html.HtmlElement) -> set[str]:
 
 def _base_url(doc: Document) -> str:
     base = doc.tree.find(".//base[@href]")
-    return urljoin(doc.url, base.get("href")) if base is not None else doc.url
+    joined = join_url(doc.url, base.get("href")) if base is not None else None
+    return joined or doc.url

@@ -7,12 +7,15 @@ patterns when it has any. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
+
+Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one page), and
+``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
@@ -21,7 +24,6 @@ from urllib.parse import urljoin, urlsplit
 from lxml.etree import XMLSyntaxError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
@@ -29,15 +31,17 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.items import ArticleItem, FetchItem
-from crawler.middlewares import ARCHIVED_FLAG, RedirectLoop
+from crawler.middlewares import ARCHIVED_FLAG
 from crawler.parsers import Article, NotHtml, ParseError, parse_article
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
+from crawler.refusals import Refused, record_refusal
 from crawler.signals import record_fetch
 from crawler.urls import strip_tracking
 
 FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
+LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
 HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
@@ -51,6 +55,7 @@ FAILURE_REASONS = {
     "DNSLookupError": "dns_error",
     "CancelledError": "too_large",
     "RedirectLoop": "redirect_loop",
+    "IgnoreRequest": "ignored",
     "ResponseDataLossError": "dataloss",
 }
 
@@ -94,11 +99,13 @@ class HealthSpider(Spider):
         self.url_rules = self.site.url_rules() if self.site else UrlRules()
         self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
+        self.links_per_page_max = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
+        spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
         if spider.site:
             spider.profiles.update(spider.site.content_profiles())
             crawler.settings.update(spider.site.politeness.settings(), priority="spider")
@@ -166,9 +173,11 @@ class HealthSpider(Spider):
             return
         callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
         for entry in sitemap:
-            url = strip_tracking(entry["loc"])
-            if self.in_scope(url) and (callback == self.parse_sitemap or self.follows(url)):
-                yield response.follow(url, callback, errback=self.on_error)
+            if callback == self.parse_page and not self.follows(entry["loc"]):
+                continue
+            request = self.follow(response, entry["loc"], callback)
+            if request is not None:
+                yield request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         """An article page: its fetch on record, one article item, its in-site links followed.
@@ -210,12 +219,38 @@ class HealthSpider(Spider):
         yield from self.follow_links(response)
 
     def follow_links(self, response: Response) -> Iterator[Request]:
+        """At most ``LINKS_PER_PAGE_MAX`` links of a page, so no page can flood the crawl.
+
+        Off-site and non-http links are requested too: the scope middleware refuses them and
+        puts each distinct one on record. A profile's URL patterns narrow what is followed.
+        """
         if not isinstance(response, TextResponse):
             return
-        for link in self.link_extractor.extract_links(response):
-            url = strip_tracking(link.url)
-            if self.in_scope(url) and self.follows(url):
-                yield response.follow(url, self.parse_page, errback=self.on_error)
+        links = self.link_extractor.extract_links(response)
+        cap = self.links_per_page_max
+        if cap and len(links) > cap:
+            self.crawler.stats.inc_value(LINKS_DROPPED, len(links) - cap)
+            self.logger.warning(
+                "%s: %d links, following the first %d", response.url, len(links), cap
+            )
+            record_refusal(self.crawler, response.url, response.url, "link_cap")
+            links = links[:cap]
+        for link in links:
+            if not self.follows(link.url):
+                continue
+            request = self.follow(response, link.url, self.parse_page)
+            if request is not None:
+                yield request
+
+    def follow(
+        self, response: Response, url: str, callback: Callable[[Response], Any]
+    ) -> Request | None:
+        """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL."""
+        try:
+            return response.follow(strip_tracking(url), callback, errback=self.on_error)
+        except ValueError:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
+            return None
 
     def _archive_if_article(self, fetch: FetchItem, article: Article) -> Iterator[ArticleItem]:
         """Archive the page as an article only when the parser judged it one; count why not."""
@@ -230,24 +265,16 @@ class HealthSpider(Spider):
             stats.inc_value(f"{PARSE_OUTCOMES}/not_article")
             stats.inc_value(f"{PARSE_OUTCOMES}/not_article/{decision.reason}")
 
-    def in_scope(self, url: str) -> bool:
-        """Same hosts as the start URLs (the link extractor's domain filter ignores ports)."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
-
     def follows(self, url: str) -> bool:
         """The profile's article and listing patterns, when it has any."""
         return self.url_rules.follows(url)
 
     def on_error(self, failure: Failure) -> None:
+        """Put a failed request on record; refusals are already there (:mod:`crawler.refusals`)."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(RedirectLoop):
-            reason = "redirect_loop"
-        elif failure.check(IgnoreRequest):
-            self.crawler.stats.inc_value("healtharchive/skipped/ignored")
+        if failure.check(Refused):
             return
-        else:
-            reason = failure_reason(failure)
+        reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
         self.logger.warning("fetch failed (%s): %s", reason, request.url)
         self.record_fetch(

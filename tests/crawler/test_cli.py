@@ -154,3 +154,7 @@ def test_save_fixture_writes_a_case_the_article_test_accepts(tmp_path):
     assert again.exit_code == 1 and "exists" in again.output
     missing = invoke("save-fixture", url + "?x", "other", "--db", str(db), "--dir", str(folder))
     assert missing.exit_code == 1 and "no archived 200 response" in missing.output
+    for name in ("../escaped", "/tmp/escaped", "a/b", "..", ""):
+        outside = invoke("save-fixture", url, name, "--db", str(db), "--dir", str(folder))
+        assert outside.exit_code == 1 and "must be one folder name" in outside.output, name
+    assert not (tmp_path / "escaped").exists() and not (folder / "a").exists()

@@ -204,3 +204,32 @@ def test_page_limit_stops_the_crawl_and_resume_finishes_it(tmp_path):
         urls = set(s.scalars(select(m.Article.canonical_url)))
     engine.dispose()
     assert urls == {base + a["path"] for a in site.truth["articles"]}
+
+
+def test_show_walks_a_series_in_order(demo):
+    """``show`` reconstructs a chain of previous/next articles from the archive alone."""
+    base = demo["base"]
+    entries = {entry["path"]: entry for entry in demo["truth"]["articles"]}
+    middle = next(e for e in entries.values() if e["prev"] and e["next"])
+    first = middle
+    while first["prev"] in entries and entries[first["prev"]] is not middle:
+        first = entries[first["prev"]]
+    expected, entry = [], first
+    while entry is not None and base + entry["path"] not in expected:
+        expected.append(base + entry["path"])
+        entry = entries.get(entry["next"]) if entry["next"] else None
+    db = demo["engine"].url.render_as_string(hide_password=False)
+    shown = run_cli("show", base + middle["path"], "--db", db)
+    assert shown.returncode == 0, shown.stderr[-2000:]
+    lines = shown.stdout.splitlines()
+    series = lines[lines.index(next(line for line in lines if line.startswith("series"))) + 1 :]
+    assert [line.split()[-1] for line in series] == expected
+    assert any(line.startswith("*") and line.endswith(base + middle["path"]) for line in series)
+    assert f"previous: {entries[middle['prev']]['title']}" in shown.stdout
+
+
+def test_show_refuses_an_unknown_url(demo):
+    db = demo["engine"].url.render_as_string(hide_password=False)
+    shown = run_cli("show", demo["base"] + "/nowhere.html", "--db", db)
+    assert shown.returncode == 1
+    assert shown.stderr.strip().startswith("error: no archived article")

@@ -67,7 +67,10 @@ def test_gzipped_sitemap_index_and_urlset(spider, fetches):
         b"<url><loc>http://elsewhere.example/b.html</loc></url></urlset>"
     )
     out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "maps/a.xml", urlset)))
-    assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
+    assert [(r.url, r.callback) for r in out] == [
+        ("http://site.example/a.html", spider.parse_page),
+        ("http://elsewhere.example/b.html", spider.parse_page),
+    ], "off-site entries are requested: the scope middleware refuses them on record"
 
 
 def test_article_page_records_fetch_yields_article_and_links(spider, fetches):
@@ -117,3 +120,35 @@ def test_sitemap_reached_by_an_ordinary_link_is_read_as_a_sitemap(spider, fetche
     assert [f.url for f in fetches] == [ROOT + "sitemap.xml"]
     assert [(r.url, r.callback) for r in out] == [("http://site.example/a.html", spider.parse_page)]
     assert spider.crawler.stats.get_value("healtharchive/dropped/missing_title") is None
+
+
+def test_links_beyond_the_cap_are_dropped_and_the_cut_recorded():
+    crawler = get_crawler(HealthSpider, settings_dict={"LINKS_PER_PAGE_MAX": 50})
+    crawler.stats.open_spider()
+    spider = HealthSpider.from_crawler(crawler, start_urls=ROOT)
+    fetches: list[FetchItem] = []
+    crawler.signals.connect(lambda fetch: fetches.append(fetch), fetch_recorded, weak=False)
+    links = "".join(f'<a href="/a/{n}.html">{n}</a>' for n in range(200))
+    body = f"<html><body>{links}</body></html>".encode()
+    out = list(spider.parse_page(response(HtmlResponse, ROOT + "many.html", body)))
+    requests = [r.url for r in out if isinstance(r, Request)]
+    assert requests == [f"{ROOT}a/{n}.html" for n in range(50)]
+    assert [(f.url, f.status, f.error) for f in fetches] == [
+        (ROOT + "many.html", 200, None),
+        (ROOT + "many.html", None, "link_cap"),
+    ]
+    assert crawler.stats.get_value("healtharchive/links_dropped") == 150
+    assert crawler.stats.get_value("healtharchive/refused/link_cap") == 1
+
+
+def test_malformed_urls_are_counted_not_fatal(spider):
+    page = b'<html><body><a href="http://[::1">bad</a><a href="/ok.html">ok</a></body></html>'
+    out = list(spider.parse_page(response(HtmlResponse, ROOT + "bad.html", page)))
+    assert [r.url for r in out if isinstance(r, Request)] == [ROOT + "ok.html"]
+    urlset = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://[::1</loc></url><url><loc>http://site.example/a.html</loc></url></urlset>"
+    )
+    out = list(spider.parse_sitemap(response(XmlResponse, ROOT + "sitemap.xml", urlset)))
+    assert [r.url for r in out] == [ROOT + "a.html"]
+    assert spider.crawler.stats.get_value("healtharchive/parse/bad_link") == 1
