@@ -1,30 +1,45 @@
 """Full crawl (parse, pipelines, archive) vs a bare Scrapy spider on the same demo site.
 
-Both run as separate processes against one demo server on 127.0.0.1, with the same politeness
-settings, alternating runs so machine noise hits both alike. Prints wall time, pages per second
-and peak memory for each, and the ratios.
+Both run as separate processes against one demo server on 127.0.0.1 with the same settings
+(robots.txt, AutoThrottle with the local-site profile), rounds interleaved so machine noise hits
+both alike, at each site size given. Pages are the responses each crawler actually got
+(Scrapy's ``downloader/response_count``). Reported per crawler: whole-process wall time (start-up
+included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
+milliseconds per page, peak RSS; then the ratios ours/bare.
 
-    python benchmarks/crawl.py --runs 3
+With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
+and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
+pages/s of each, whether the archives hold the same articles, and any URL fetched twice.
+
+    python benchmarks/crawl.py --articles 216,5000 --rounds 2 --scale-out 5000
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
+from sqlalchemy import create_engine, text
 
 from crawler.crawl import build_settings
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
+
+PAGES_LINE = re.compile(r"pages fetched\s+(\d+)")
 
 
 class BareSpider(Spider):
@@ -47,54 +62,180 @@ class BareSpider(Spider):
 
 
 def run_bare(start_url: str) -> None:
+    """Same settings as the crawl, minus the project's own middlewares and pipelines."""
     settings = build_settings("sqlite://", local=True)
     settings.set("ITEM_PIPELINES", {})
+    settings.set("DOWNLOADER_MIDDLEWARES", {})
     settings.set("LOG_LEVEL", "ERROR")
     process = CrawlerProcess(settings)
-    process.crawl(BareSpider, start_url=start_url)
+    crawler = process.create_crawler(BareSpider)
+    process.crawl(crawler, start_url=start_url)
     process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    print(
+        json.dumps(
+            {
+                "pages": stats.get("downloader/response_count", 0),
+                "elapsed": stats.get("elapsed_time_seconds", 0.0),
+            }
+        )
+    )
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and this child's own peak RSS in MB (``wait4`` reports per process)."""
+@dataclass
+class Run:
+    wall: float
+    elapsed: float
+    pages: int
+    cpu: float
+    peak_mb: float
+
+
+def timed(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds, peak RSS in MB (``wait4`` reports per child), stdout."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise subprocess.CalledProcessError(child.returncode, command)
-    return elapsed, usage.ru_maxrss / 1024
+    with tempfile.TemporaryFile("w+") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        stdout = out.read()
+    if os.waitstatus_to_exitcode(status):
+        raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command, stdout)
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+
+
+def run_ours(url: str, db: Path) -> Run:
+    command = [sys.executable, "-m", "crawler", "crawl", url, "--db", str(db)]
+    wall, cpu, peak, stdout = timed(command)
+    match = PAGES_LINE.search(stdout)
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        stats = json.loads(conn.execute(text("SELECT stats FROM crawl_runs")).scalar_one())
+    engine.dispose()
+    return Run(wall, float(stats["elapsed_time_seconds"]), int(match[1]) if match else 0, cpu, peak)
+
+
+def run_bare_child(url: str) -> Run:
+    wall, cpu, peak, stdout = timed([sys.executable, __file__, "--bare-url", url])
+    report = json.loads(stdout.strip().splitlines()[-1])
+    return Run(wall, float(report["elapsed"]), int(report["pages"]), cpu, peak)
+
+
+def compare(articles: int, rounds: int) -> None:
+    site = build_site(articles=articles)
+    runs: dict[str, list[Run]] = {"ours": [], "bare": []}
+    with DemoServer(site, slow_delay=0.0) as server, tempfile.TemporaryDirectory() as tmp:
+        url = server.url + "/"
+        for number in range(rounds):
+            runs["ours"].append(run_ours(url, Path(tmp) / f"round{number}.db"))
+            runs["bare"].append(run_bare_child(url))
+    print(
+        f"\ndemo site: {len(site.truth['articles'])} articles, {len(site.pages)} URLs; "
+        f"{rounds} interleaved rounds, medians"
+    )
+    print(
+        f"{'crawler':<8} {'pages':>6} {'wall s':>7} {'crawl s':>8} {'pages/s':>8} "
+        f"{'pages/s(crawl)':>15} {'CPU ms/page':>12} {'peak MB':>8}"
+    )
+    medians = {}
+    for name, done in runs.items():
+        pages = statistics.median(r.pages for r in done)
+        wall = statistics.median(r.wall for r in done)
+        crawl = statistics.median(r.elapsed for r in done)
+        cpu = statistics.median(r.cpu / max(r.pages, 1) for r in done) * 1000
+        peak = max(r.peak_mb for r in done)
+        medians[name] = (pages / wall, pages / crawl, cpu, peak)
+        print(
+            f"{name:<8} {pages:>6.0f} {wall:>7.2f} {crawl:>8.2f} {pages / wall:>8.1f} "
+            f"{pages / crawl:>15.1f} {cpu:>12.2f} {peak:>8.0f}"
+        )
+    ours, bare = medians["ours"], medians["bare"]
+    print(
+        f"ratio ours/bare: speed {ours[0] / bare[0]:.2f}x whole process, "
+        f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
+        f"peak RSS {ours[3] / bare[3]:.2f}x"
+    )
+
+
+def scale_out(articles: int, pg_url: str, redis_url: str) -> None:
+    import psycopg
+    import redis
+
+    site = build_site(articles=articles)
+    admin = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    results = {}
+    with DemoServer(site, slow_delay=0.0) as server:
+        for workers in (1, 2):
+            name = f"healtharchive_bench_{uuid.uuid4().hex[:8]}"
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+            archive = pg_url.rsplit("/", 1)[0] + "/" + name
+            prefix = f"healtharchive-bench-{name}"
+            command = [
+                sys.executable, "-m", "crawler", "crawl", server.url + "/", "--db", archive,
+                "--redis", redis_url, "-s", f"SCHEDULER_QUEUE_KEY={prefix}:requests",
+                "-s", f"SCHEDULER_DUPEFILTER_KEY={prefix}:dupefilter",
+            ]  # fmt: skip
+            before = len(server.requested_paths)
+            start = time.perf_counter()
+            children = [
+                subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 text=True)
+                for _ in range(workers)
+            ]  # fmt: skip
+            outputs = [child.communicate()[0] for child in children]
+            wall = time.perf_counter() - start
+            paths = server.requested_paths[before:]
+            pages = sum(int(m[1]) for out in outputs if (m := PAGES_LINE.search(out)))
+            engine = create_engine(archive)
+            with engine.connect() as conn:
+                urls = set(conn.scalars(text("SELECT canonical_url FROM articles")))
+            engine.dispose()
+            client = redis.Redis.from_url(redis_url)
+            client.delete(f"{prefix}:requests", f"{prefix}:dupefilter")
+            client.close()
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            retried = {b["path"] for b in site.truth["broken"]} | {"/robots.txt"}
+            twice = [p for p, n in Counter(paths).items() if n > 1 and p not in retried]
+            results[workers] = (pages, wall, urls, twice)
+    print(
+        f"\nscale-out on {len(site.truth['articles'])} articles: workers sharing the Redis "
+        "queue and one PostgreSQL archive"
+    )
+    print(f"{'workers':<8} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'articles':>9} {'twice':>6}")
+    for workers, (pages, wall, urls, twice) in results.items():
+        print(
+            f"{workers:<8} {pages:>6} {wall:>7.2f} {pages / wall:>8.1f} {len(urls):>9} "
+            f"{len(twice):>6}"
+        )
+    one, two = results[1], results[2]
+    print(
+        f"2 workers / 1 worker: speed {(two[0] / two[1]) / (one[0] / one[1]):.2f}x; "
+        f"same articles archived: {one[2] == two[2]}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--articles", default="216,5000", help="comma-separated site sizes")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--scale-out", type=int, default=0, metavar="ARTICLES")
+    parser.add_argument(
+        "--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="PostgreSQL server for --scale-out (a throwaway database is created per run)",
+    )  # fmt: skip
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--bare-url", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_url:
         run_bare(args.bare_url)
         return
-    site = build_site()
-    pages = len(site.pages)
-    results: dict[str, list[float]] = {"ours": [], "bare": []}
-    memory: dict[str, float] = {"ours": 0.0, "bare": 0.0}
-    with DemoServer(site, slow_delay=0.0) as server, tempfile.TemporaryDirectory() as tmp:
-        url = server.url + "/"
-        for run in range(args.runs):
-            db = Path(tmp) / f"run{run}.db"
-            ours = [sys.executable, "-m", "crawler", "crawl", url, "--db", str(db)]
-            bare = [sys.executable, __file__, "--bare-url", url]
-            for name, command in (("ours", ours), ("bare", bare)):
-                seconds, peak = timed(command)
-                results[name].append(seconds)
-                memory[name] = max(memory[name], peak)
-    ours_s, bare_s = statistics.median(results["ours"]), statistics.median(results["bare"])
-    print(f"demo site: {pages} URLs, {args.runs} runs each, median wall time")
-    print(f"{'crawler':<8} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}")
-    for name, seconds in (("ours", ours_s), ("bare", bare_s)):
-        print(f"{name:<8} {seconds:>8.2f} {pages / seconds:>8.1f} {memory[name]:>8.0f}")
-    print(f"ratio ours/bare: time {ours_s / bare_s:.2f}x, speed {bare_s / ours_s:.2f}x")
+    for articles in [int(size) for size in args.articles.split(",") if size]:
+        compare(articles, args.rounds)
+    if args.scale_out:
+        scale_out(args.scale_out, args.pg, args.redis)
 
 
 if __name__ == "__main__":

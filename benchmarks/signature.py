@@ -264,24 +264,35 @@ def report(tally: Tally, pages: int, split: str) -> None:
 
 
 def speed(data: Path, labels: list[tuple[str, dict[str, Any]]]) -> None:
-    """Milliseconds per page of the sibling finder and the advice recogniser, parse excluded."""
+    """Milliseconds per page of the sibling finder and the advice recogniser (the page already
+    parsed), and of the whole ``parse_article`` for scale."""
     siblings_ms: list[float] = []
     advice_ms: list[float] = []
+    parse_ms: list[float] = []
     for _, label in labels:
+        html = read_page(data, label)
         try:
-            doc = load_document(read_page(data, label), label["url"])
+            doc = load_document(html, label["url"])
         except ParseError:
             continue
-        node = main_content(doc).node
+        content = main_content(doc)
+        region = content.node if content.region is None else content.region
         for _ in range(SPEED_ROUNDS):
             start = time.perf_counter()
             sibling_links(doc)
             middle = time.perf_counter()
-            advice_lists(node)
+            advice_lists(region, len(content.text))
             end = time.perf_counter()
+            extract(html, label["url"])
             siblings_ms.append(1000 * (middle - start))
             advice_ms.append(1000 * (end - middle))
-    for name, values in (("sibling_links", siblings_ms), ("advice_lists", advice_ms)):
+            parse_ms.append(1000 * (time.perf_counter() - end))
+    timings = (
+        ("sibling_links", siblings_ms),
+        ("advice_lists", advice_ms),
+        ("parse_article", parse_ms),
+    )
+    for name, values in timings:
         print(
             f"{name}: mean {statistics.fmean(values):.2f} ms/page, "
             f"median {statistics.median(values):.2f}, max {max(values):.1f} "

@@ -19,9 +19,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 Counters = Mapping[str, int | float | str]
 
@@ -37,9 +38,12 @@ class Progress:
         stream: TextIO | None = None,
         emit: Callable[[str], None] | None = None,
         bar: bool | None = None,
+        final_line: bool = True,
     ) -> None:
         """``emit`` receives the plain lines (default: written to ``stream``); ``bar`` forces
-        the bar on or off (default: on when ``stream``, stderr by default, is a terminal)."""
+        the bar on or off (default: on when ``stream``, stderr by default, is a terminal);
+        ``final_line`` off leaves the closing summary to the caller (a command that prints its
+        own result line). tqdm is imported only when a bar is shown: commands stay quick."""
         self.desc = desc
         self.unit = unit
         self.total = total
@@ -50,9 +54,13 @@ class Progress:
         self.counters: dict[str, int | float | str] = {}
         self.started = time.monotonic()
         self.last_line = self.started
+        self.final_line = final_line
         use_bar = bar if bar is not None else _is_terminal(self.stream)
-        self.bar: tqdm | None = (
-            tqdm(
+        self.bar: tqdm | None = None
+        if use_bar:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
                 desc=desc,
                 unit=f" {unit}s",
                 total=total,
@@ -61,9 +69,6 @@ class Progress:
                 mininterval=0.5,
                 leave=True,
             )
-            if use_bar
-            else None
-        )
 
     def advance(self, n: int = 1, **counters: int | float | str) -> None:
         self.update(self.done + n, counters)
@@ -95,7 +100,7 @@ class Progress:
             self.bar.set_postfix_str(self._counters_text(), refresh=False)
             self.bar.close()
             self.bar = None
-        else:
+        elif self.final_line:
             self.emit(self.line() + " (done)")
 
     @contextmanager
@@ -144,6 +149,8 @@ class _AboveBar:
 
     def write(self, text: str) -> int:
         if text.strip():
+            from tqdm import tqdm
+
             tqdm.write(text.rstrip("\n"), file=self.stream)
         return len(text)
 

@@ -45,6 +45,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.RobotsMiddleware": 40,
     "crawler.middlewares.ArchivedPagesMiddleware": 50,
     "crawler.politeness.RetryAfterMiddleware": 560,
+    "crawler.conditional.ConditionalRequestMiddleware": 570,
     "crawler.middlewares.RedirectLoopMiddleware": 610,
 }
 
@@ -53,6 +54,11 @@ SCOPE_PRIVATE_HOSTS: list[str] = []
 HOST_MAX_PAGES = 50_000
 LINKS_PER_PAGE_MAX = 1000
 """Links followed from one page; a page with more is cut and the cut put on record."""
+
+DUPEFILTER_CLASS = "crawler.dupefilter.BloomDupeFilter"
+DUPEFILTER_CAPACITY = 2_000_000
+DUPEFILTER_FALSE_DROP_RATE = 1e-6
+"""Memory flat in crawl size; see :mod:`crawler.dupefilter` for what the rate means."""
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
@@ -81,6 +87,11 @@ ARCHIVE_URL = "sqlite:///archive.db"
 ARCHIVE_BATCH_SIZE = 200
 ARCHIVE_COMMIT_INTERVAL = 5.0
 ARCHIVE_FLUSH_RETRIES = 3
+
+RECRAWL_CONDITIONAL = True
+RECRAWL_SITEMAP_LASTMOD = True
+RECRAWL_FULL = False
+"""``crawl --full``: no conditional requests, no sitemap skips; every page downloaded again."""
 
 VALIDATE_MIN_BODY_CHARS = 80
 VALIDATE_MAX_BODY_CHARS = 2_000_000

@@ -20,5 +20,13 @@ fetch_recorded = object()
 """Sent with the keyword argument ``fetch`` (a :class:`~crawler.items.FetchItem`)."""
 
 
+url_unchanged = object()
+"""Sent with ``url``: a page known unchanged without a request (its sitemap ``<lastmod>``)."""
+
+
 def record_fetch(crawler: Crawler, fetch: FetchItem) -> None:
     crawler.signals.send_catch_log(fetch_recorded, fetch=fetch)
+
+
+def record_unchanged(crawler: Crawler, url: str) -> None:
+    crawler.signals.send_catch_log(url_unchanged, url=url)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -358,8 +358,18 @@ class WarcImportSpider(HealthSpider):
     def fetch_item(self, response: Response) -> FetchItem:
         return capture_fetch(response.meta[CAPTURE_META])
 
-    def in_scope(self, url: str) -> bool:
-        return False
+    def follow_links(self, response: Response) -> Iterator[Request]:
+        """Captures are replayed, never followed: the WARC holds what there is."""
+        return iter(())
+
+    def follow(
+        self,
+        response: Response,
+        url: str,
+        callback: Callable[[Response], Any],
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        return None
 
 
 IMPORT_SETTINGS = {

@@ -1,6 +1,7 @@
 """Write fetches and articles into the SQL archive in batches.
 
-Fetch records arrive by the :data:`crawler.signals.fetch_recorded` signal, articles as items.
+Fetch records arrive by the :data:`crawler.signals.fetch_recorded` signal, articles as items,
+URLs known unchanged without a fetch by :data:`crawler.signals.url_unchanged`.
 A batch is committed when it is full, on a timer, and when the spider closes, so a crash loses
 at most the uncommitted batch. A failed commit (a locked SQLite file, a PostgreSQL restart)
 keeps the batch pending and is retried; records are never silently discarded.
@@ -27,7 +28,7 @@ from twisted.internet import task
 
 from crawler.items import ArticleItem, FetchItem
 from crawler.parsers import PARSER_VERSION
-from crawler.signals import fetch_recorded
+from crawler.signals import fetch_recorded, url_unchanged
 from pipelines.dedup import near_dup_config
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
@@ -59,6 +60,7 @@ class ArchivePipeline:
         self.timer: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.fetch_recorded, signal=fetch_recorded)
+        crawler.signals.connect(self.url_unchanged, signal=url_unchanged)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -81,6 +83,12 @@ class ArchivePipeline:
         if self.writer is None:
             return
         self.writer.add_fetch(to_fetch_record(fetch))
+        self._flush_if_full()
+
+    def url_unchanged(self, url: str) -> None:
+        if self.writer is None:
+            return
+        self.writer.add_unchanged(url)
         self._flush_if_full()
 
     def process_item(self, item: ArticleItem) -> ArticleItem:
@@ -198,6 +206,7 @@ def to_fetch_record(item: FetchItem) -> FetchRecord:
         headers=item.headers,
         request_method=item.request_method,
         request_headers=item.request_headers,
+        blob_sha256=item.blob_sha256,
     )
 
 

@@ -25,7 +25,7 @@ from storage.blobs import compress
 from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig
 from storage.records import ArticleRecord, FetchRecord
-from storage.search import index_versions
+from storage.search_index import index_versions
 from storage.tables import (
     ADVICE_ITEMS,
     ARTICLES,
@@ -48,6 +48,7 @@ class FlushResult:
     new_articles: int = 0
     new_versions: int = 0
     unchanged: int = 0
+    not_modified: int = 0
     aliases: int = 0
     tombstones: int = 0
     clustered: int = 0
@@ -61,9 +62,18 @@ class FlushResult:
 class _Pending:
     fetches: list[FetchRecord] = field(default_factory=list)
     articles: list[ArticleRecord] = field(default_factory=list)
+    unchanged_urls: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.fetches) + len(self.articles)
+        return len(self.fetches) + len(self.articles) + len(self.unchanged_urls)
+
+    def label(self) -> str:
+        """The first URL in the batch, to name a refused record."""
+        if self.fetches:
+            return self.fetches[0].url
+        if self.articles:
+            return self.articles[0].article.url
+        return self.unchanged_urls[0] if self.unchanged_urls else ""
 
 
 class ArchiveWriter:
@@ -93,6 +103,10 @@ class ArchiveWriter:
     def add_article(self, record: ArticleRecord) -> None:
         self._pending.articles.append(record)
 
+    def add_unchanged(self, url: str) -> None:
+        """A URL known unchanged without fetching it: its article's ``last_seen`` moves on."""
+        self._pending.unchanged_urls.append(url)
+
     def flush(self) -> FlushResult:
         if not self._pending:
             return FlushResult()
@@ -101,6 +115,9 @@ class ArchiveWriter:
         with Session(self.engine) as session, session.begin():
             fetch_ids = self._write_fetches(session, batch.fetches, result)
             self._write_tombstones(session, batch.fetches, fetch_ids, result)
+            not_modified = [f.url for f in batch.fetches if f.status == 304]
+            result.not_modified += len(not_modified)
+            self._touch_unchanged(session, [*not_modified, *batch.unchanged_urls], result)
             self._write_articles(session, batch.articles, fetch_ids, result)
         self._pending = _Pending()
         self.totals.add(result)
@@ -115,17 +132,18 @@ class ArchiveWriter:
         batch, rejected = self._pending, []
         records = [_Pending(fetches=[f]) for f in batch.fetches]
         records += [_Pending(articles=[a]) for a in batch.articles]
+        records += [_Pending(unchanged_urls=batch.unchanged_urls)]
         for position, single in enumerate(records):
             self._pending = single
             try:
                 self.flush()
             except (IntegrityError, DataError) as exc:
-                label = single.fetches[0].url if single.fetches else single.articles[0].article.url
-                rejected.append((label, str(exc.orig).splitlines()[0]))
+                rejected.append((single.label(), str(exc.orig).splitlines()[0]))
             except DBAPIError:
                 self._pending = _Pending(
                     fetches=[f for r in records[position:] for f in r.fetches],
                     articles=[a for r in records[position:] for a in r.articles],
+                    unchanged_urls=[u for r in records[position:] for u in r.unchanged_urls],
                 )
                 raise
         self._pending = _Pending()
@@ -140,7 +158,7 @@ class ArchiveWriter:
         blob_of: dict[str, str | None] = {}
         for fetch in fetches:
             if fetch.body is None:
-                blob_of[fetch.key] = None
+                blob_of[fetch.key] = fetch.blob_sha256
                 continue
             sha = hashlib.sha256(fetch.body).hexdigest()
             bodies.setdefault(sha, fetch.body)
@@ -223,6 +241,30 @@ class ArchiveWriter:
             )
             result.tombstones += 1
         session.flush()
+
+    @staticmethod
+    def _touch_unchanged(session: Session, pages: list[str], result: FlushResult) -> None:
+        """A 304 or a sitemap date says the article is still there unchanged: seen again now."""
+        urls = list(set(pages))
+        if not urls:
+            return
+        article_ids: set[int] = set()
+        for part in chunks(urls):
+            article_ids.update(
+                session.scalars(select(m.Article.id).where(m.Article.canonical_url.in_(part)))
+            )
+            article_ids.update(
+                session.scalars(select(m.UrlAlias.article_id).where(m.UrlAlias.url.in_(part)))
+            )
+        if not article_ids:
+            return
+        session.execute(
+            update(ARTICLES)
+            .where(ARTICLES.c.id == bindparam("aid"))
+            .values(last_seen=now(), status="live"),
+            [{"aid": article_id} for article_id in sorted(article_ids)],
+        )
+        result.unchanged += len(article_ids)
 
     def _write_articles(
         self,

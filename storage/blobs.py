@@ -16,6 +16,10 @@ def compress(body: bytes) -> bytes:
 
 
 def decompress(blob: m.Blob) -> bytes:
-    if blob.compression != "zstd":
-        raise ValueError(f"unknown blob compression {blob.compression!r}")
-    return _decompressor.decompress(blob.data)
+    return decompress_data(blob.compression, blob.data)
+
+
+def decompress_data(compression: str, data: bytes) -> bytes:
+    if compression != "zstd":
+        raise ValueError(f"unknown blob compression {compression!r}")
+    return _decompressor.decompress(data)

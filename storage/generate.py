@@ -28,7 +28,7 @@ from sqlalchemy import Engine, Table, func, insert, select, text, update
 
 from storage import models as m
 from storage.errors import ArchiveError
-from storage.search import index_versions
+from storage.search_index import index_versions
 from storage.tables import ADVICE_ITEMS, ARTICLES, FETCHES, LINKS, VERSIONS
 
 RUNS = cast(Table, m.CrawlRun.__table__)

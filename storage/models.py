@@ -103,7 +103,10 @@ class Fetch(Base):
     """Every response (or download failure) the crawler met, in order of arrival."""
 
     __tablename__ = "fetches"
-    __table_args__ = (Index("ix_fetches_url_fetched_at", "url", "fetched_at"),)
+    __table_args__ = (
+        Index("ix_fetches_url_fetched_at", "url", "fetched_at"),
+        Index("ix_fetches_crawl_run_id_status", "crawl_run_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(32), unique=True)
@@ -149,7 +152,7 @@ class Article(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     canonical_url: Mapped[str] = mapped_column(URL, unique=True)
     first_seen: Mapped[datetime] = mapped_column(Timestamp)
-    last_seen: Mapped[datetime] = mapped_column(Timestamp)
+    last_seen: Mapped[datetime] = mapped_column(Timestamp, index=True)
     current_version: Mapped[int] = mapped_column(Integer, default=1)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     """Hash of the current version's extracted content; compared on every re-crawl."""
@@ -175,7 +178,7 @@ class ArticleVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
-    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     parser_version: Mapped[str] = mapped_column(String(20))
     url: Mapped[str] = mapped_column(URL)

@@ -37,14 +37,16 @@ def site_sql(reader: Reader, column: str) -> str:
 
 
 def counts(reader: Reader) -> dict[str, int]:
+    """Rows per table; advice items and links over all versions (counting only current ones
+    means a join over every article, seconds at scale, and a summary need not pay that)."""
     row = reader.rows(
-        f"""
+        """
         SELECT
           (SELECT count(*) FROM articles WHERE status = 'live'),
           (SELECT count(*) FROM articles WHERE status = 'removed'),
           (SELECT count(*) FROM article_versions),
-          (SELECT count(*) FROM advice_items WHERE version_id IN (SELECT v.id FROM {CURRENT})),
-          (SELECT count(*) FROM links WHERE version_id IN (SELECT v.id FROM {CURRENT})),
+          (SELECT count(*) FROM advice_items),
+          (SELECT count(*) FROM links),
           (SELECT count(*) FROM fetches),
           (SELECT count(*) FROM blobs),
           (SELECT count(*) FROM clusters),
@@ -90,26 +92,33 @@ def runs(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
 
 def stats(reader: Reader) -> dict[str, Any]:
     """Totals, and counts per site, language, crawl run and failure reason."""
-    site = site_sql(reader, "a.canonical_url")
-    by_site = reader.records(
+    groups = reader.rows(
         f"""
-        SELECT {site} AS site,
-          sum(CASE WHEN a.status = 'live' THEN 1 ELSE 0 END) AS articles,
-          sum(CASE WHEN a.status = 'removed' THEN 1 ELSE 0 END) AS removed,
-          sum(a.current_version) AS versions,
-          sum((SELECT count(*) FROM advice_items i WHERE i.version_id = v.id)) AS advice_items
+        SELECT {site_sql(reader, "a.canonical_url")}, coalesce(v.language, '?'), a.status,
+          count(*), sum(a.current_version), sum(coalesce(n.advice, 0))
         FROM {CURRENT}
-        GROUP BY {site} ORDER BY {site}
+        LEFT JOIN (SELECT version_id, count(*) AS advice FROM advice_items GROUP BY version_id) n
+          ON n.version_id = v.id
+        GROUP BY 1, 2, 3
         """
     )
-    by_language = reader.records(
-        f"""
-        SELECT coalesce(v.language, '?') AS language, count(*) AS articles,
-          sum((SELECT count(*) FROM advice_items i WHERE i.version_id = v.id)) AS advice_items
-        FROM {CURRENT} WHERE a.status = 'live'
-        GROUP BY coalesce(v.language, '?') ORDER BY count(*) DESC, 1
-        """
-    )
+    sites: dict[str, dict[str, Any]] = {}
+    languages: dict[str, dict[str, Any]] = {}
+    for site, language, status, articles, versions, advice in groups:
+        row = sites.setdefault(
+            site, {"site": site, "articles": 0, "removed": 0, "versions": 0, "advice_items": 0}
+        )
+        row["articles" if status == "live" else "removed"] += int(articles)
+        row["versions"] += int(versions or 0)
+        row["advice_items"] += int(advice or 0)
+        if status == "live":
+            lang = languages.setdefault(
+                language, {"language": language, "articles": 0, "advice_items": 0}
+            )
+            lang["articles"] += int(articles)
+            lang["advice_items"] += int(advice or 0)
+    by_site = [sites[key] for key in sorted(sites, key=lambda k: k or "")]
+    by_language = sorted(languages.values(), key=lambda r: (-r["articles"], r["language"]))
     fetch_site = site_sql(reader, "url")
     failures = reader.records(
         f"""
@@ -121,11 +130,6 @@ def stats(reader: Reader) -> dict[str, Any]:
         """
     )
     all_runs = runs(reader)
-    for group in (by_site, by_language):
-        for row in group:
-            for key, value in row.items():
-                if key not in ("site", "language"):
-                    row[key] = int(value or 0)
     return {
         "totals": counts(reader),
         "sites": by_site,

@@ -9,9 +9,10 @@ SQLite
     schema changes are refused before they run. The driver runs one statement per call.
 PostgreSQL
     one statement (sent as a prepared statement, which cannot hold two) in a ``READ ONLY``
-    transaction that is rolled back, and the statement must be a query (``SELECT``, ``WITH``,
-    ``VALUES``, ``TABLE``, ``SHOW`` or ``EXPLAIN``), so ``COPY ... TO PROGRAM`` or ``SET`` never
-    run. Give analysts a role with only ``SELECT`` grants too: privileges are the server's job.
+    transaction on a session whose default is read-only, and the statement must be a query
+    (``SELECT``, ``WITH``, ``VALUES``, ``TABLE``, ``SHOW`` or ``EXPLAIN``), so ``COPY ... TO
+    PROGRAM`` or ``SET`` never run. Give analysts a role with only ``SELECT`` grants too:
+    privileges are the server's job.
 """
 
 from __future__ import annotations
@@ -21,14 +22,10 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
-from storage.db import database_url
 from storage.errors import ArchiveError
+from storage.reader import open_reader
 
 READ_PRAGMAS_WITH_ARGUMENT = frozenset(
     {
@@ -100,45 +97,27 @@ class QueryResult:
 
 
 @contextmanager
-def run_query(url: str, sql: str) -> Iterator[QueryResult]:
+def run_query(db: str, sql: str) -> Iterator[QueryResult]:
     """Run one read-only statement; rows stream while the context is open."""
-    url = database_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ArchiveError(f"not a database URL: {url!r}") from exc
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        with _sqlite_query(Path(parsed.database or ""), sql) as result:
-            yield result
-    elif backend == "postgresql":
-        conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
-        with _postgres_query(conninfo, sql) as result:
-            yield result
-    else:
-        raise ArchiveError(f"query supports SQLite and PostgreSQL archives, not {backend!r}")
+    with open_reader(db) as reader:
+        if reader.dialect == "sqlite":
+            yield _sqlite_query(reader.connection, sql)
+        else:
+            yield _postgres_query(reader.connection, sql)
 
 
-@contextmanager
-def _sqlite_query(path: Path, sql: str) -> Iterator[QueryResult]:
-    if not path.is_file():
-        raise ArchiveError(f"no archive at {path}: run a crawl first")
+def _sqlite_query(conn: sqlite3.Connection, sql: str) -> QueryResult:
     refused: list[str] = []
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    conn.execute("PRAGMA query_only = ON")
+    _connect_virtual_tables(conn)
+    conn.set_authorizer(_authorizer(refused))
     try:
-        conn.execute("PRAGMA query_only = ON")
-        _connect_virtual_tables(conn)
-        conn.set_authorizer(_authorizer(refused))
-        try:
-            cursor = conn.execute(sql)
-        except sqlite3.Error as exc:
-            if refused:
-                raise ReadOnlyError(f"refused: {refused[0]}; query only reads") from exc
-            raise ArchiveError(f"query failed: {exc}") from exc
-        columns = [d[0] for d in cursor.description or ()]
-        yield QueryResult(columns, _sqlite_rows(cursor))
-    finally:
-        conn.close()
+        cursor = conn.execute(sql)
+    except sqlite3.Error as exc:
+        if refused:
+            raise ReadOnlyError(f"refused: {refused[0]}; query only reads") from exc
+        raise ArchiveError(f"query failed: {exc}") from exc
+    return QueryResult([d[0] for d in cursor.description or ()], _sqlite_rows(cursor))
 
 
 def _connect_virtual_tables(conn: sqlite3.Connection) -> None:
@@ -153,7 +132,8 @@ def _connect_virtual_tables(conn: sqlite3.Connection) -> None:
 
 def _sqlite_rows(cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
     try:
-        yield from cursor
+        for row in cursor:  # noqa: UP028 (yield from would close the cursor of a closed database)
+            yield row
     except sqlite3.Error as exc:
         raise ArchiveError(f"query failed: {exc}") from exc
 
@@ -177,34 +157,23 @@ def _authorizer(refused: list[str]):  # type: ignore[no-untyped-def]
     return check
 
 
-@contextmanager
-def _postgres_query(conninfo: str, sql: str) -> Iterator[QueryResult]:
-    try:
-        import psycopg
-    except ImportError as exc:
-        raise ArchiveError("PostgreSQL needs: pip install 'healtharchive[postgres]'") from exc
+def _postgres_query(conn: Any, sql: str) -> QueryResult:
+    import psycopg
+
     statement = COMMENTS.sub(" ", sql)
     if not POSTGRES_QUERY.match(statement):
         first = (statement.split() or ["(empty)"])[0]
         raise ReadOnlyError(f"refused: {first.upper()} statement; query only reads")
+    conn.rollback()
+    conn.read_only = True
+    cursor = conn.cursor()
     try:
-        conn = psycopg.connect(conninfo, connect_timeout=10)
+        cursor.execute(sql, prepare=True)
+    except psycopg.errors.ReadOnlySqlTransaction as exc:
+        raise ReadOnlyError(f"refused: {_first_line(exc)}; query only reads") from exc
     except psycopg.Error as exc:
-        raise ArchiveError(f"cannot open archive: {_first_line(exc)}") from exc
-    try:
-        conn.read_only = True
-        cursor = conn.cursor()
-        try:
-            cursor.execute(sql, prepare=True)
-        except psycopg.errors.ReadOnlySqlTransaction as exc:
-            raise ReadOnlyError(f"refused: {_first_line(exc)}; query only reads") from exc
-        except psycopg.Error as exc:
-            raise ArchiveError(f"query failed: {_first_line(exc)}") from exc
-        columns = [d.name for d in cursor.description or ()]
-        yield QueryResult(columns, iter(cursor))
-    finally:
-        conn.rollback()
-        conn.close()
+        raise ArchiveError(f"query failed: {_first_line(exc)}") from exc
+    return QueryResult([d.name for d in cursor.description or ()], iter(cursor))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -26,6 +26,8 @@ class FetchRecord:
     """Response headers in order as received, repeated names kept."""
     request_method: str | None = None
     request_headers: tuple[tuple[str, str], ...] | None = None
+    blob_sha256: str | None = None
+    """For a 304 (no body): the stored body it confirmed, from the fetch it revalidated."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from crawler.parsers.records import Article as ParsedArticle
 from storage import models as m
 from storage.archive import version_row, write_children
 from storage.blobs import decompress
-from storage.search import index_versions
+from storage.search_index import index_versions
 
 Q = TypeVar("Q", bound=Select)
 

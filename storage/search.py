@@ -1,44 +1,45 @@
 """Full-text search over the archive's current articles, with the same answers on every backend.
 
-What a query means is defined once, in :mod:`storage.search_text`; this module keeps the search
-rows in step with the archive (:func:`index_versions`) and asks each backend's own index for
-the best matches (:func:`search`): SQLite FTS5 ranked by bm25, PostgreSQL by ``ts_rank``, both
-over the same tokens. Only the top ``limit`` hits are read back, and their snippets are cut and
+What a query means is defined once, in :mod:`storage.search_text`; here each backend's own index
+is asked for the best matches: SQLite FTS5 ranked by bm25 (``ORDER BY rank``, title matches
+weighing ten times body matches), PostgreSQL by ``ts_rank`` (title weight A, body B), both over
+the same tokens. Only the top ``limit`` hits are read back, and their snippets are cut and
 highlighted here from the stored text, so they are identical on both backends.
+
+Queries go through the driver-only :class:`storage.reader.Reader`, so ``healtharchive search``
+starts without SQLAlchemy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    cast,
-    column,
-    delete,
-    exists,
-    func,
-    insert,
-    literal_column,
-    or_,
-    select,
-    table,
-    text,
-)
-from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
-
-from storage import models as m
-from storage.search_text import Term, fts5_query, index_text, query_terms, snippet, tsquery
-from storage.tables import ARTICLE_SEARCH, chunks
+from storage.reader import Reader
+from storage.search_text import fts5_query, query_terms, snippet, tsquery
 
 SNIPPET_WIDTH = 160
-FTS = table("articles_fts", column("rowid"), column("rank"))
+
+SQLITE_HITS = (
+    "SELECT rowid AS article_id, -rank AS score FROM articles_fts "
+    "WHERE articles_fts MATCH :match ORDER BY rank"
+)
+POSTGRES_HITS = (
+    "SELECT article_id, ts_rank(document, CAST(:match AS tsquery)) AS score "
+    "FROM article_search WHERE document @@ CAST(:match AS tsquery)"
+)
+HIT_ROWS = """
+SELECT a.canonical_url, v.headline, v.body, s.body_tokens, v.language, h.score
+FROM ({hits}) h
+JOIN article_search s ON s.article_id = h.article_id
+JOIN articles a ON a.id = h.article_id
+JOIN article_versions v ON v.id = s.version_id
+{where}
+ORDER BY h.score DESC, h.article_id
+LIMIT :limit
+"""
 
 
 @dataclass(frozen=True)
@@ -63,30 +64,8 @@ class Hit:
     language: str | None
 
 
-def index_versions(
-    session: Session | Connection, versions: Sequence[tuple[int, int, str, str]]
-) -> None:
-    """Make these (article id, version id, headline, body) the articles' searchable text."""
-    if not versions:
-        return
-    for part in chunks([article_id for article_id, *_ in versions]):
-        session.execute(delete(ARTICLE_SEARCH).where(ARTICLE_SEARCH.c.article_id.in_(part)))
-    session.execute(
-        insert(ARTICLE_SEARCH),
-        [
-            {
-                "article_id": article_id,
-                "version_id": version_id,
-                "title_tokens": index_text(headline),
-                "body_tokens": index_text(body),
-            }
-            for article_id, version_id, headline, body in versions
-        ],
-    )
-
-
 def search(
-    session: Session,
+    reader: Reader,
     query: str,
     limit: int = 20,
     filters: SearchFilters | None = None,
@@ -97,65 +76,49 @@ def search(
     if not terms:
         raise ValueError(f"nothing to search for in {query!r}: give a word or a character")
     filters = filters or SearchFilters()
-    if session.get_bind().dialect.name == "postgresql":
-        ranked = _postgres_hits(terms)
+    where, params = _conditions(reader, filters)
+    if reader.dialect == "postgresql":
+        hits, params["match"] = POSTGRES_HITS + " ORDER BY score DESC, article_id", tsquery(terms)
     else:
-        ranked = _sqlite_hits(terms, limit if filters == SearchFilters() else None)
-    hits = ranked.subquery()
-    query_rows = (
-        select(m.Article.canonical_url, m.ArticleVersion, hits.c.score)
-        .join(m.ArticleSearch, m.ArticleSearch.article_id == hits.c.article_id)
-        .join(m.Article, m.Article.id == hits.c.article_id)
-        .join(m.ArticleVersion, m.ArticleVersion.id == m.ArticleSearch.version_id)
-        .where(*_conditions(filters))
-        .order_by(hits.c.score.desc(), hits.c.article_id)
-        .limit(limit)
-    )
+        hits, params["match"] = SQLITE_HITS, fts5_query(terms)
+    if not where:
+        # Unfiltered, only the best k leave the index: the joins then touch k rows.
+        hits += " LIMIT :limit"
+    params["limit"] = limit
+    sql = HIT_ROWS.format(hits=hits, where="WHERE " + " AND ".join(where) if where else "")
     return [
         Hit(
             url=url,
-            title=version.headline,
-            snippet=snippet(version.body, terms, SNIPPET_WIDTH, marks),
+            title=headline,
+            snippet=snippet(body, terms, SNIPPET_WIDTH, marks, indexed),
             score=round(float(score), 6),
-            language=version.language,
+            language=language,
         )
-        for url, version, score in session.execute(query_rows)
+        for url, headline, body, indexed, language, score in reader.rows(sql, params)
     ]
 
 
-def _sqlite_hits(terms: list[Term], limit: int | None) -> Select[Any]:
-    """FTS5's own bm25 order; with no filters the LIMIT goes inside, where FTS5 applies it."""
-    query = (
-        select(FTS.c.rowid.label("article_id"), (-FTS.c.rank).label("score"))
-        .where(text("articles_fts MATCH :match").bindparams(match=fts5_query(terms)))
-        .order_by(FTS.c.rank)
-    )
-    return query.limit(limit) if limit is not None else query
-
-
-def _postgres_hits(terms: list[Term]) -> Select[Any]:
-    document: ColumnElement[Any] = literal_column("article_search.document")
-    wanted = cast(tsquery(terms), TSQUERY)
-    return select(
-        m.ArticleSearch.article_id.label("article_id"),
-        func.ts_rank(document, wanted).label("score"),
-    ).where(document.op("@@")(wanted))
-
-
-def _conditions(filters: SearchFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+def _conditions(reader: Reader, filters: SearchFilters) -> tuple[list[str], dict[str, Any]]:
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if filters.site:
-        site = filters.site.strip().rstrip("/")
+        site = re.sub(r"([\\%_])", r"\\\1", filters.site.strip().rstrip("/"))
         prefixes = [site] if "://" in site else [f"http://{site}", f"https://{site}"]
-        conditions.append(
-            or_(*(m.Article.canonical_url.startswith(p + "/", autoescape=True) for p in prefixes))
-        )
+        likes = []
+        for number, prefix in enumerate(prefixes):
+            params[f"site{number}"] = prefix + "/%"
+            likes.append(f"a.canonical_url LIKE :site{number} ESCAPE '\\'")
+        where.append("(" + " OR ".join(likes) + ")")
     if filters.language:
-        conditions.append(m.ArticleVersion.language == filters.language)
+        where.append("v.language = :language")
+        params["language"] = filters.language
     if filters.since:
         since = filters.since
-        since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
-        conditions.append(m.Article.first_seen >= since)
+        utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        where.append("a.first_seen >= :since")
+        params["since"] = (
+            utc.strftime("%Y-%m-%d %H:%M:%S.%f") if reader.dialect == "sqlite" else utc
+        )
     if filters.has_advice:
-        conditions.append(exists().where(m.AdviceItem.version_id == m.ArticleVersion.id))
-    return conditions
+        where.append("EXISTS (SELECT 1 FROM advice_items i WHERE i.version_id = v.id)")
+    return where, params

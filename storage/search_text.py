@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -49,6 +50,8 @@ class Term:
 
 def fold_word(word: str) -> str:
     """Lowercase and strip accents: ``Éclair`` -> ``eclair``."""
+    if word.isascii():
+        return word.lower()
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped)
@@ -68,8 +71,19 @@ def tokens(text: str) -> Iterator[Token]:
 
 
 def index_text(text: str) -> str:
-    """The token string stored in the search table for ``text``."""
-    return " ".join(token.text for token in tokens(text))
+    """The token string stored in the search table for ``text``: :func:`tokens` without the
+    spans, in one pass (the archive writer runs this on every new version)."""
+    out: list[str] = []
+    for match in TOKEN.finditer(text):
+        run = match.group()
+        if match.lastgroup == "cjk":
+            out.extend([run[i : i + 2] for i in range(len(run) - 1)])
+            out.append(run[-1])
+        elif run.isascii():
+            out.append(run.lower())
+        else:
+            out.extend(WORD.findall(fold_word(run)))
+    return " ".join(out)
 
 
 def query_terms(query: str) -> list[Term]:
@@ -139,59 +153,117 @@ def tsquery(terms: list[Term]) -> str:
     return " & ".join(parts)
 
 
-def matched_spans(text: str, terms: list[Term]) -> list[tuple[int, int]]:
-    """Spans of ``text`` where a term matches, for highlighting a snippet."""
-    found = list(tokens(text))
-    texts = [token.text for token in found]
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        size = len(term.tokens)
-        for index in range(len(found) - size + 1):
-            window = texts[index : index + size]
-            if window[:-1] != list(term.tokens[:-1]):
+def matched_spans(text: str, terms: list[Term]) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` where a term matches, in order, for highlighting a snippet.
+
+    Lazy, so a snippet reads the text only as far as it shows.
+    """
+    words = {t.tokens[0] for t in terms if len(t.tokens) == 1 and not t.prefix}
+    prefixes = tuple(t.tokens[0] for t in terms if len(t.tokens) == 1 and t.prefix)
+    phrases = [t for t in terms if len(t.tokens) > 1]
+    longest = max((len(t.tokens) for t in phrases), default=1)
+    recent: deque[Token] = deque(maxlen=longest)
+    for token in tokens(text):
+        recent.append(token)
+        found = None
+        for phrase in phrases:
+            size = len(phrase.tokens)
+            if size > len(recent):
                 continue
-            last, wanted = window[-1], term.tokens[-1]
-            if last == wanted or (term.prefix and last.startswith(wanted)):
-                spans.append((found[index].start, found[index + size - 1].end))
-    return _merge(spans)
+            window = list(recent)[-size:]
+            last, wanted = window[-1].text, phrase.tokens[-1]
+            if not (last == wanted or (phrase.prefix and last.startswith(wanted))):
+                continue
+            if all(w.text == t for w, t in zip(window, phrase.tokens[:-1], strict=False)):
+                found = window[0].start if found is None else min(found, window[0].start)
+        if found is None and (
+            token.text in words or (prefixes and token.text.startswith(prefixes))
+        ):
+            found = token.start
+        if found is not None:
+            yield found, token.end
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+def first_match(indexed: str, terms: list[Term]) -> int | None:
+    """Position (in tokens) of the first match in a stored token string, found with one regular
+    expression search instead of walking the original text."""
+    alternatives = [
+        " ".join(re.escape(t) for t in term.tokens) + (r"\S*" if term.prefix else "")
+        for term in terms
+    ]
+    found = re.search(rf"(?:^| )(?:{'|'.join(alternatives)})(?= |$)", indexed)
+    if found is None:
+        return None
+    return indexed.count(" ", 0, found.start() + (indexed[found.start()] == " "))
+
+
+def _char_offset(text: str, token_index: int) -> int:
+    """Where the ``token_index``-th token of ``text`` starts."""
+    seen = 0
+    for match in TOKEN.finditer(text):
+        run = match.group()
+        if match.lastgroup == "cjk":
+            count = len(run)
         else:
-            merged.append((start, end))
-    return merged
+            count = 1 if run.isascii() else len(WORD.findall(fold_word(run)))
+        if seen + count > token_index:
+            return match.start() + (token_index - seen if match.lastgroup == "cjk" else 0)
+        seen += count
+    return len(text)
 
 
 def snippet(
-    text: str, terms: list[Term], width: int = 160, marks: tuple[str, str] = ("[", "]")
+    text: str,
+    terms: list[Term],
+    width: int = 160,
+    marks: tuple[str, str] = ("[", "]"),
+    indexed: str | None = None,
 ) -> str:
-    """About ``width`` characters of ``text`` around its densest matches, matches marked."""
-    spans = matched_spans(text, terms)
-    if not spans:
+    """About ``width`` characters of ``text`` from a little before its first match, matches
+    marked; the start of the text when nothing matches (a match in the title only).
+
+    ``indexed``, the text's stored tokens, lets a long text be skipped to its first match.
+    """
+    skip = 0
+    if indexed is not None:
+        position = first_match(indexed, terms)
+        if position is None:
+            return _shorten(text, 0, width)
+        skip = _char_offset(text, max(0, position - 1))
+    first = next(matched_spans(text[skip:], terms), None)
+    if first is None:
         return _shorten(text, 0, width)
-    best_start, best_count = spans[0][0], 0
-    for start, _ in spans:
-        count = sum(1 for s, e in spans if s >= start and e <= start + width)
-        if count > best_count:
-            best_start, best_count = start, count
-    begin = max(0, best_start - width // 4)
+    begin = max(0, first[0] + skip - width // 4)
     space = text.rfind(" ", 0, begin)
     if begin and space > begin - 20:
         begin = space + 1
     end = min(len(text), begin + width)
+    origin = first[0] + skip
+    spans: list[tuple[int, int]] = []
+    for start, stop in (
+        (a + origin, b + origin) for a, b in matched_spans(_through_word(text, origin, end), terms)
+    ):
+        if stop > end:
+            break
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], stop))
+        else:
+            spans.append((start, stop))
     out, cursor = [], begin
     for start, stop in spans:
-        if start < begin or stop > end:
-            continue
         out += [text[cursor:start], marks[0], text[start:stop], marks[1]]
         cursor = stop
     out.append(text[cursor:end])
     body = " ".join("".join(out).split())
     return ("…" if begin else "") + body + ("…" if end < len(text) else "")
+
+
+def _through_word(text: str, start: int, end: int) -> str:
+    """``text[start:end]``, not cutting the token at ``end`` short (up to a few characters more)."""
+    stop = end
+    while stop < min(len(text), end + 40) and text[stop].isalnum():
+        stop += 1
+    return text[start:stop]
 
 
 def _shorten(text: str, begin: int, width: int) -> str:

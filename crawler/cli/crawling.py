@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 @click.option("--no-sitemap", is_flag=True, help="Do not read /sitemap.xml.")
 @click.option("--no-revisit", is_flag=True, help="Do not re-fetch articles already in the archive.")
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Download every page again: no conditional requests, no sitemap lastmod skips.",
+)
+@click.option(
     "--resume", is_flag=True, help="Continue the last interrupted crawl of these start URLs."
 )
 @click.option(
@@ -45,6 +50,7 @@ def crawl(
     max_pages: int,
     no_sitemap: bool,
     no_revisit: bool,
+    full: bool,
     resume: bool,
     lock: bool,
     redis_url: str | None,
@@ -73,6 +79,7 @@ def crawl(
             settings={"LOG_LEVEL": log_level, "PROGRESS_OUTPUT": "stderr"}
             | ({"CLOSESPIDER_PAGECOUNT": max_pages} if max_pages else {})
             | ({"LOG_FILE": log_file} if log_file else {})
+            | ({"RECRAWL_FULL": True} if full else {})
             | _parse_overrides(overrides),
             sitemap=not no_sitemap,
             revisit=not no_revisit,
@@ -136,8 +143,15 @@ def run_demo(db: str, port: int, log_file: str) -> None:
 @click.option("--port", type=int, default=8800, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--edition", type=click.IntRange(1, 2), default=1, show_default=True)
+@click.option(
+    "--articles",
+    type=click.IntRange(216),
+    default=216,
+    show_default=True,
+    help="Size of the site, for load tests; the same number always gives the same site.",
+)
 @click.option("--truth", type=click.Path(dir_okay=False), help="Write the ground truth JSON here.")
-def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
+def demo_site(port: int, host: str, edition: int, articles: int, truth: str | None) -> None:
     """Serve the bundled demo health site until Ctrl-C.
 
     Example: healtharchive demo-site --port 8800 --truth truth.json
@@ -147,12 +161,12 @@ def demo_site(port: int, host: str, edition: int, truth: str | None) -> None:
     from crawler.demo.truth import write_truth
 
     with clear_errors():
-        site = build_site(edition=edition)
+        site = build_site(edition=edition, articles=articles)
         if truth:
             write_truth(site, truth)
             click.echo(f"ground truth written to {truth}")
         server = DemoServer(site, host=host, port=port)
-        click.echo(f"serving the demo site (edition {edition}) at http://{host}:{port}/")
+        click.echo(f"serving the demo site (edition {edition}) at {server.url}/")
         server.serve_forever()
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from crawler.cli.common import clear_errors, db_option
-from crawler.cli.progress import progress_bar
 
 TABLE_HINTS = (
     "advice",
@@ -92,7 +91,10 @@ def export(
         fmt = fmt or _guess_format(target)
         wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
         filters = Filters(site=site, language=lang, since=since, until=until)
-        with open_reader(db) as reader, progress_bar(None, "rows") as advance:
+        from crawler.progress import Progress
+
+        progress = Progress("export", unit="row", interval=5.0, final_line=False)
+        with open_reader(db) as reader, progress:
             result = export_table(
                 reader,
                 name,
@@ -101,7 +103,7 @@ def export(
                 columns=wanted,
                 filters=filters,
                 raw=raw,
-                progress=advance,
+                progress=progress.advance,
             )
     click.echo(
         f"wrote {result.rows} {name} rows to {result.path or 'stdout'}",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from crawler.cli.common import clear_errors, db_option
-from crawler.cli.progress import progress_bar
 
 
 @click.command("generate-archive")
@@ -20,14 +19,18 @@ def generate_archive(count: int, db: str, seed: int) -> None:
 
     Example: healtharchive generate-archive 200000 --db bench.db
     """
+    from crawler.progress import Progress
     from storage.db import create_archive_engine
     from storage.generate import generate_archive as generate
 
     with clear_errors():
         engine = create_archive_engine(db)
         try:
-            with progress_bar(count, "articles") as advance:
-                result = generate(engine, count, seed=seed, progress=advance)
+            progress = Progress(
+                "generate", unit="article", total=count, interval=5.0, final_line=False
+            )
+            with progress:
+                result = generate(engine, count, seed=seed, progress=progress.advance)
         finally:
             engine.dispose()
     click.echo(

@@ -48,6 +48,13 @@ def diff(url: str, db: str, old_version: int | None, new_version: int | None) ->
         if article is None:
             raise ValueError(f"no archived article at {url}")
         versions = {v.version: v for v in queries.versions_of(session, article.id)}
+        if len(versions) == 1 and old_version is None and new_version is None:
+            (only,) = versions.values()
+            click.echo(
+                f"{url} has only one version (version {only.version}, archived "
+                f"{only.created_at:%Y-%m-%d %H:%M} UTC): nothing to compare"
+            )
+            return
         new = versions.get(new_version or article.current_version)
         old = versions.get(old_version or (new.version - 1 if new else 0))
         if old is None or new is None:
@@ -79,8 +86,8 @@ def print_peek(reader: Reader, limit: int = 5) -> None:
 
     counts = overview.counts(reader)
     click.echo(
-        "archive: {articles} articles ({removed} removed), {versions} versions, "
-        "{advice_items} advice items, {links} links, {fetches} fetches, {blobs} blobs, "
+        "archive: {articles} articles ({removed} removed), {versions} versions (with "
+        "{advice_items} advice items, {links} links), {fetches} fetches, {blobs} blobs, "
         "{clusters} near-duplicate clusters, {crawl_runs} crawl runs".format(**counts)
     )
     for run in overview.runs(reader, limit=3):

@@ -13,7 +13,7 @@ from datetime import datetime
 
 import click
 
-from crawler.cli.common import clear_errors, db_option, readonly_session
+from crawler.cli.common import clear_errors, db_option
 
 BOLD = ("\x1b[1m", "\x1b[22m")
 BRACKETS = ("[", "]")
@@ -50,6 +50,7 @@ def search(
 
     Example: healtharchive search "muscle cramp" --lang en --limit 5
     """
+    from storage.reader import open_reader
     from storage.search import SearchFilters
     from storage.search import search as run_search
 
@@ -61,8 +62,8 @@ def search(
     )
     query = " ".join(words)
     marks = BOLD if sys.stdout.isatty() and not as_json else BRACKETS
-    with clear_errors(), readonly_session(db) as session:
-        hits = run_search(session, query, limit, filters, marks)
+    with clear_errors(), open_reader(db) as reader:
+        hits = run_search(reader, query, limit, filters, marks)
     if as_json:
         click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, indent=2))
         return

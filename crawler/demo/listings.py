@@ -226,8 +226,10 @@ def _footer(zh: bool) -> str:
 
 
 def render_sitemap(entries: Sequence[tuple[str, datetime]]) -> Page:
+    """Each URL with its ``<lastmod>``, to the second: the same moment as its Last-Modified."""
     urls = "\n".join(
-        f"<url><loc>{ORIGIN_PLACEHOLDER}{escape(path)}</loc><lastmod>{moment:%Y-%m-%d}</lastmod></url>"
+        f"<url><loc>{ORIGIN_PLACEHOLDER}{escape(path)}</loc>"
+        f"<lastmod>{moment:%Y-%m-%dT%H:%M:%S}+00:00</lastmod></url>"
         for path, moment in entries
     )
     xml = (

@@ -4,13 +4,21 @@ Standard library only (``ThreadingHTTPServer``), so the demo needs nothing beyon
 own dependencies. The server is quiet (no per-request log lines), records every requested
 path in order so tests can check what a crawler fetched, and can swap in another site while
 running to simulate a site that changed between two crawls.
+
+It answers conditional requests as a well-behaved site does: every 200 page carries a strong
+``ETag`` (a digest of its bytes), articles a ``Last-Modified`` date, and a matching
+``If-None-Match`` (or, without one, an ``If-Modified-Since`` no older than the page) gets a
+bodiless 304. It counts the body bytes it sends, so a test can tell what a re-crawl saved.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import threading
 import time
+from email.message import Message
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
@@ -58,9 +66,20 @@ class _DemoHandler(BaseHTTPRequestHandler):
         delay = demo._delay_for(page)
         if delay:
             time.sleep(delay)
+        etag = entity_tag(body) if page.status == 200 and page.declared_length is None else None
+        if etag and not_modified(self.headers, etag, page.header("Last-Modified")):
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            for name, value in page.headers:
+                if name.lower() == "last-modified":
+                    self.send_header(name, value)
+            self.end_headers()
+            return
         self.send_response(page.status)
         for name, value in page.headers:
             self.send_header(name, value)
+        if etag:
+            self.send_header("ETag", etag)
         if page.declared_length is None:
             self.send_header("Content-Length", str(len(body)))
         else:
@@ -71,6 +90,26 @@ class _DemoHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+            demo._count_sent(len(body))
+
+
+def entity_tag(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def not_modified(headers: Message, etag: str, last_modified: str | None) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    since = headers.get("If-Modified-Since")
+    if since is None or last_modified is None:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 class DemoServer:
@@ -93,6 +132,7 @@ class DemoServer:
         self._site = site
         self._lock = threading.Lock()
         self._requested: list[str] = []
+        self._bytes_sent = 0
         self._arrivals: list[float] = []
         self._httpd: _QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -114,6 +154,12 @@ class DemoServer:
         """Every path plus query requested so far, in arrival order (a copy)."""
         with self._lock:
             return list(self._requested)
+
+    @property
+    def bytes_sent(self) -> int:
+        """Response body bytes sent so far (headers and 304s send none)."""
+        with self._lock:
+            return self._bytes_sent
 
     def arrivals(self, path: str) -> list[float]:
         """When ``path`` was requested (``time.monotonic()``), e.g. to check retry spacing."""
@@ -186,6 +232,10 @@ class DemoServer:
         if page is None and "?" in path:
             page = pages.get(path.split("?", 1)[0])
         return page if page is not None else not_found
+
+    def _count_sent(self, size: int) -> None:
+        with self._lock:
+            self._bytes_sent += size
 
     def _delay_for(self, page: Page) -> float:
         if page.delay and self.slow_delay is not None:

@@ -8,9 +8,10 @@ drawn from its own seeded generator so everything else stays byte-identical.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from itertools import pairwise
 
 from crawler.demo import banks_en, banks_zh
@@ -55,6 +56,7 @@ from crawler.demo.templates import (
 __all__ = ["DemoSite", "Page", "build_site", "render_body"]
 
 ARTICLES_PER_CATEGORY = 36
+DEFAULT_ARTICLES = ARTICLES_PER_CATEGORY * len(CATEGORIES)
 FIRST_PUBLISHED = datetime(2022, 1, 3, 8, 0)
 SLOW_PATH = "/health/slow.html"
 SLOW_DELAY = 2.0
@@ -118,19 +120,27 @@ class Roles:
         return frozenset((*self.tracked, *self.printed, *self.reprinted, *singles, *self.reserved))
 
 
-def build_site(edition: int = 1, seed: int = 7) -> DemoSite:
-    """The demo site for ``edition`` 1 or 2, identical for identical arguments."""
+def build_site(edition: int = 1, seed: int = 7, articles: int = DEFAULT_ARTICLES) -> DemoSite:
+    """The demo site for ``edition`` 1 or 2, identical for identical arguments.
+
+    ``articles`` (rounded up to a multiple of the category count) sizes the site for load
+    tests; titles repeat with a number once a category's title combinations run out.
+    """
     if edition not in (1, 2):
         raise ValueError(f"edition must be 1 or 2, not {edition}")
+    if articles < DEFAULT_ARTICLES:
+        raise ValueError(f"the demo site needs at least {DEFAULT_ARTICLES} articles")
     rng = random.Random(seed)
-    slots = _schedule(rng)
+    slots = _schedule(rng, -(-articles // len(CATEGORIES)))
     roles = _choose_roles(rng, slots)
     plans = [_write(seed, slot, roles) for slot in slots]
     roles = replace(roles, edited=_choose_edited(rng, plans, roles))
     related = _choose_related(rng, plans, roles.removed)
     most_read = _choose_most_read(rng, plans, roles.removed)
     added = _added_plan(seed, slots)
-    related[added.path] = _related_for(random.Random(f"{seed}:added:related"), added, plans)
+    related[added.path] = _related_for(
+        random.Random(f"{seed}:added:related"), added, _RelatedPool(plans)
+    )
     by_number = {plan.number: plan for plan in plans}
     if edition == 2:
         plans = [
@@ -147,11 +157,11 @@ def build_site(edition: int = 1, seed: int = 7) -> DemoSite:
     return _assemble(seed, edition, plans, reprints, roles, related, most_read, by_number, added)
 
 
-def _schedule(rng: random.Random) -> list[Slot]:
+def _schedule(rng: random.Random, per_category: int) -> list[Slot]:
     """Interleave the categories over time and give each article a unique title."""
-    order = [category for category in CATEGORIES for _ in range(ARTICLES_PER_CATEGORY)]
+    order = [category for category in CATEGORIES for _ in range(per_category)]
     rng.shuffle(order)
-    titles = {category.slug: iter(_titles(rng, category)) for category in CATEGORIES}
+    titles = {category.slug: iter(_titles(rng, category, per_category)) for category in CATEGORIES}
     slots, moment = [], FIRST_PUBLISHED
     for number, category in enumerate(order, start=1):
         moment += timedelta(hours=rng.randint(5, 40), minutes=rng.randint(0, 59))
@@ -160,14 +170,17 @@ def _schedule(rng: random.Random) -> list[Slot]:
     return slots
 
 
-def _titles(rng: random.Random, category: Category) -> list[tuple[int, str]]:
+def _titles(rng: random.Random, category: Category, count: int) -> list[tuple[int, str]]:
     topics = _topics(category)
     combos = [
         (index, title_for(category, topic, pattern))
         for pattern in title_patterns(category)
         for index, topic in enumerate(topics)
     ]
-    return rng.sample(combos, len(combos))
+    titles = rng.sample(combos, len(combos))
+    for round_number in range(2, -(-count // len(combos)) + 1):
+        titles += [(i, f"{t} ({round_number})") for i, t in rng.sample(combos, len(combos))]
+    return titles
 
 
 def _topics(category: Category) -> tuple[Topic, ...]:
@@ -236,15 +249,38 @@ def _write(seed: int, slot: Slot, roles: Roles) -> ArticlePlan:
     return make_plan(rng, slot.number, path, slot.category, topic, slot.title, slot.published)
 
 
+class _RelatedPool:
+    """Per template, the articles' paths in pool order and where each sits in that list.
+
+    Excluding an article is then a deletion by position, not a scan of the whole pool per
+    article, which made large sites (``articles=10_000``) quadratic to build.
+    """
+
+    def __init__(self, pool: Iterable[ArticlePlan]) -> None:
+        self.paths: dict[str, list[str]] = {}
+        self.position: dict[int, tuple[str, int]] = {}
+        for plan in pool:
+            paths = self.paths.setdefault(plan.template, [])
+            self.position[plan.number] = (plan.template, len(paths))
+            paths.append(plan.path)
+
+    def candidates(self, template: str, excluded: Iterable[int]) -> list[str]:
+        paths = list(self.paths.get(template, ()))
+        cut = {
+            self.position[number][1]
+            for number in excluded
+            if self.position.get(number, ("", 0))[0] == template
+        }
+        for index in sorted(cut, reverse=True):
+            del paths[index]
+        return paths
+
+
 def _related_for(
-    rng: random.Random, plan: ArticlePlan, pool: Sequence[ArticlePlan], excluded: int = 0
+    rng: random.Random, plan: ArticlePlan, pool: _RelatedPool, excluded: int = 0
 ) -> tuple[str, ...]:
     low, high = RELATED_COUNTS[plan.template]
-    candidates = [
-        other.path
-        for other in pool
-        if other.template == plan.template and other.number not in (plan.number, excluded)
-    ]
+    candidates = pool.candidates(plan.template, (plan.number, excluded))
     return tuple(rng.sample(candidates, rng.randint(low, high)))
 
 
@@ -252,7 +288,8 @@ def _choose_related(
     rng: random.Random, plans: list[ArticlePlan], removed: int
 ) -> dict[str, tuple[str, ...]]:
     """Related links within a template; the article edition 2 removes is never among them."""
-    return {plan.path: _related_for(rng, plan, plans, removed) for plan in plans}
+    pool = _RelatedPool(plans)
+    return {plan.path: _related_for(rng, plan, pool, removed) for plan in plans}
 
 
 def _choose_most_read(
@@ -275,12 +312,17 @@ def _added_plan(seed: int, slots: list[Slot]) -> ArticlePlan:
     category = next(c for c in CATEGORIES if c.slug == ADDED_CATEGORY)
     used = {slot.title for slot in slots}
     topics = _topics(category)
-    choices = [
+    combos = [
         (index, title_for(category, topic, pattern))
         for pattern in title_patterns(category)
         for index, topic in enumerate(topics)
-        if title_for(category, topic, pattern) not in used
     ]
+    choices = [(index, title) for index, title in combos if title not in used]
+    round_number = 1
+    while not choices:
+        round_number += 1
+        numbered = [(index, f"{title} ({round_number})") for index, title in combos]
+        choices = [(index, title) for index, title in numbered if title not in used]
     topic_index, title = rng.choice(choices)
     number = len(slots) + 1
     published = max(slot.published for slot in slots) + timedelta(days=1)
@@ -332,21 +374,22 @@ def _assemble(
     """Render every page of one edition and derive its ground truth from the same plans."""
     private = _private_plans(seed)
     truncated = _truncated_plan(seed)
-    pool = [plan for plan in originals.values() if plan.number != roles.removed]
+    pool = _RelatedPool(plan for plan in originals.values() if plan.number != roles.removed)
     for plan in (*private, truncated):
         related[plan.path] = _related_for(random.Random(f"{seed}:related:{plan.path}"), plan, pool)
     every = [*originals.values(), added, *reprints, *private, truncated]
     ctx = _context(plans, every, private, related, most_read, roles, originals)
     pages: dict[str, Page] = {}
     for plan in (*plans, *reprints, *private):
-        pages[plan.path] = render_article(plan, ctx)
+        pages[plan.path] = _dated(render_article(plan, ctx), plan)
     slow_path = originals[roles.slow].path
     pages[slow_path] = replace(pages[slow_path], delay=SLOW_DELAY)
     duplicates = _duplicates(roles, originals)
     current = {plan.path: plan for plan in plans}
     for duplicate, original in duplicates.items():
         is_print = duplicate.startswith("/print/")
-        pages[duplicate] = render_print(current[original]) if is_print else pages[original]
+        printed = _dated(render_print(current[original]), current[original])
+        pages[duplicate] = printed if is_print else pages[original]
     not_found = render_not_found()
     pages.update(_broken_pages(seed, render_article(truncated, ctx), not_found))
     listings = _listing_pages(plans, ctx)
@@ -359,6 +402,12 @@ def _assemble(
     truth = _truth(edition, plans, reprints, ctx, roles, originals, added, duplicates)
     truth["listings"] = ["/", *listings]
     return DemoSite(pages=pages, truth=truth, not_found=not_found)
+
+
+def _dated(page: Page, plan: ArticlePlan) -> Page:
+    """An article page with its ``Last-Modified`` header: when it was last edited."""
+    stamp = (plan.modified or plan.published).replace(tzinfo=timezone.utc)
+    return replace(page, headers=(*page.headers, ("Last-Modified", format_datetime(stamp, True))))
 
 
 def _context(

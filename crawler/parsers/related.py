@@ -54,16 +54,19 @@ INLINE_LABEL_RE = re.compile(
     re.I,
 )
 GENERIC_LINK_RE = re.compile(
-    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all|see\s+all|更多|"
-    r"阅读全文|查看更多)\W*$",
+    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all\b.*|see\s+all|更多|"
+    r"阅读全文|查看更多)\W*$|\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
+    r"upgrade|donate)\b|订阅|登录|注册",
     re.I,
 )
+"""Links that lead to an action or a listing, whatever block they sit in."""
 NAVIGATION_PATH_RE = re.compile(
     r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
-    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider))(?:[/?#]|$)",
+    r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider)|"
+    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account)(?:[/?#]|$)",
     re.I,
 )
-"""Tag, channel, author and directory pages sit beside articles in related blocks."""
+"""Tag, channel, author, directory and account pages sit beside articles in related blocks."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
@@ -99,8 +102,7 @@ def related_links(
     (elements whose own text has one of :data:`HEADING_WORDS`) come from one scan of the page
     (:func:`crawler.parsers.anchors.scan_page`).
     """
-    own_site = site(doc.url)
-    wanted = {anchor.element for anchor in anchors if _article_link(anchor, own_site, doc.url)}
+    wanted = _ArticleLinks(anchors, site(doc.url), doc.url)
     chosen: set[lxml.html.HtmlElement] = set()
     for block in (*_headed_blocks(worded, set(named), wanted), *_named_blocks(named)):
         chosen.update(block)
@@ -113,6 +115,27 @@ def related_links(
         if anchor.element in chosen and anchor.element in wanted
     )
     return _dedupe(links, excluded)
+
+
+class _ArticleLinks:
+    """Which anchor elements look like another article's link, judged on first asking: most
+    of a page's links sit in no related block and are never asked about."""
+
+    def __init__(self, anchors: list[Anchor], own_site: str, page_url: str) -> None:
+        self.anchors = {anchor.element: anchor for anchor in anchors}
+        self.own_site = own_site
+        self.page_url = page_url
+        self.judged: dict[lxml.html.HtmlElement, bool] = {}
+
+    def __contains__(self, element: object) -> bool:
+        if not isinstance(element, lxml.html.HtmlElement):
+            return False
+        if element not in self.judged:
+            anchor = self.anchors.get(element)
+            self.judged[element] = anchor is not None and _article_link(
+                anchor, self.own_site, self.page_url
+            )
+        return self.judged[element]
 
 
 def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
@@ -137,7 +160,7 @@ def _title_like(text: str) -> bool:
 def _headed_blocks(
     worded: list[lxml.html.HtmlElement],
     named: set[lxml.html.HtmlElement],
-    wanted: set[lxml.html.HtmlElement],
+    wanted: _ArticleLinks,
 ) -> Iterator[list[lxml.html.HtmlElement]]:
     """Links following a "Related" / "相关文章" style heading, up to the next heading."""
     for element in worded:
@@ -149,7 +172,7 @@ def _headed_blocks(
 def _links_after(
     heading: lxml.html.HtmlElement,
     named: set[lxml.html.HtmlElement],
-    wanted: set[lxml.html.HtmlElement],
+    wanted: _ArticleLinks,
 ) -> list[lxml.html.HtmlElement]:
     """The links a heading introduces: those after it among its siblings, or its wrapper's.
 

@@ -96,6 +96,11 @@ NEXT = _labels(
     r"next|newer|next-post|post-next",
     frozenset({"next"}),
 )
+CUE_RE = re.compile(
+    rf"{PREVIOUS_ARROWS}|{NEXT_ARROWS}|prev|next|older|newer|{PREVIOUS_WORDS_ZH}|{NEXT_WORDS_ZH}",
+    re.I,
+)
+"""Something in a link's text that could be a label of either direction."""
 TRAILING_ARROWS_RE = re.compile(rf"{SEPARATORS}(?:{PREVIOUS_ARROWS}|{NEXT_ARROWS})\s*$")
 PAGINATION_TEXT_RE = re.compile(
     r"^\W*(?:older|newer|previous|prev|next)\s+(?:posts|entries|articles|stories|pages?|"
@@ -219,7 +224,7 @@ def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
 def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
     """How strongly ``anchor`` claims this direction, and its text without the label."""
     labels = page.labels
-    inside = _inside_label(anchor, labels)
+    inside = _inside_label(anchor, labels) if CUE_RE.search(anchor.text) else None
     if inside is not None:
         text, worded = inside
         if worded or _lone_arrow(anchor, labels):

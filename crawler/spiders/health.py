@@ -3,7 +3,10 @@
 It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; see
 :mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
 (listings, pagination, previous/next and related articles), narrowed by the profile's URL
-patterns when it has any. It records a :class:`FetchItem` for
+patterns when it has any, and once that runs dry revisits the archived articles nothing linked
+to (``revisit_urls``): by then the sitemap's ``<lastmod>`` dates have spared the unchanged ones.
+A page the site answers 304 (see :mod:`crawler.conditional`) is recorded as unchanged and its
+stored copy's links are followed; it is not parsed again. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
@@ -22,14 +25,21 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import XMLSyntaxError
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.conditional import (
+    LASTMOD_META,
+    NOT_MODIFIED_FLAG,
+    VALIDATORS_META,
+    NotChangedSinceLastmod,
+)
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG
 from crawler.parsers import Article, NotHtml, ParseError, parse_article
@@ -43,7 +53,7 @@ FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
 LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
-HANDLED_STATUSES = [400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
     "DownloadTimeoutError": "timeout",
@@ -106,6 +116,7 @@ class HealthSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
         spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
+        crawler.signals.connect(spider.revisit_when_idle, signal=signals.spider_idle)
         if spider.site:
             spider.profiles.update(spider.site.content_profiles())
             crawler.settings.update(spider.site.politeness.settings(), priority="spider")
@@ -125,8 +136,16 @@ class HealthSpider(Spider):
                     errback=self.on_error,
                     meta={"dont_obey_robotstxt": True},
                 )
-        for url in self.revisit_urls:
-            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=-1)
+
+    def revisit_when_idle(self) -> None:
+        """Schedule the archived URLs last; those already crawled are dropped as duplicates."""
+        urls, self.revisit_urls = self.revisit_urls, []
+        if not urls:
+            return
+        assert self.crawler.engine is not None
+        for url in urls:
+            self.crawler.engine.crawl(Request(url, callback=self.parse_page, errback=self.on_error))
+        raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
@@ -157,7 +176,7 @@ class HealthSpider(Spider):
         @returns items 0 0
         """
         self.record_fetch(self.fetch_item(response))
-        if response.status != 200:
+        if response.status != 200 and NOT_MODIFIED_FLAG not in response.flags:
             return
         body = response.body
         if body[:2] == GZIP_MAGIC:
@@ -175,7 +194,8 @@ class HealthSpider(Spider):
         for entry in sitemap:
             if callback == self.parse_page and not self.follows(entry["loc"]):
                 continue
-            request = self.follow(response, entry["loc"], callback)
+            meta = {LASTMOD_META: entry["lastmod"]} if entry.get("lastmod") else None
+            request = self.follow(response, entry["loc"], callback, meta)
             if request is not None:
                 yield request
 
@@ -194,6 +214,10 @@ class HealthSpider(Spider):
         fetch = self.fetch_item(response)
         if ARCHIVED_FLAG not in response.flags:
             self.record_fetch(fetch)
+        if NOT_MODIFIED_FLAG in response.flags:
+            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_modified")
+            yield from self.follow_links(response)
+            return
         if response.status != 200:
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/http_{response.status}")
             return
@@ -243,11 +267,15 @@ class HealthSpider(Spider):
                 yield request
 
     def follow(
-        self, response: Response, url: str, callback: Callable[[Response], Any]
+        self,
+        response: Response,
+        url: str,
+        callback: Callable[[Response], Any],
+        meta: dict[str, Any] | None = None,
     ) -> Request | None:
         """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL."""
         try:
-            return response.follow(strip_tracking(url), callback, errback=self.on_error)
+            return response.follow(strip_tracking(url), callback, errback=self.on_error, meta=meta)
         except ValueError:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
             return None
@@ -272,7 +300,7 @@ class HealthSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         """Put a failed request on record; refusals are already there (:mod:`crawler.refusals`)."""
         request = failure.request  # type: ignore[attr-defined]
-        if failure.check(Refused):
+        if failure.check(Refused, NotChangedSinceLastmod):
             return
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{reason}")
@@ -309,7 +337,7 @@ def failure_reason(failure: Failure) -> str:
 
 def is_sitemap(response: Response) -> bool:
     """A sitemap reached through an ordinary link (a footer "Sitemap" link, say)."""
-    if response.status != 200:
+    if response.status != 200 and NOT_MODIFIED_FLAG not in response.flags:
         return False
     content_type = (response.headers.get(b"Content-Type") or b"").lower()
     head = response.body[:512].lstrip()
@@ -325,20 +353,26 @@ def fetch_item(response: Response) -> FetchItem:
     stored) nor the header names' case (they arrive Title-Cased); header order and repeated
     headers are kept. The body is the decoded one, so a decoded response's ``Content-Encoding``
     is already gone from its headers.
+
+    A 304 answered with the stored body (:mod:`crawler.conditional`) is recorded without it,
+    pointing at the blob it confirmed.
     """
     request = response.request
     redirects = request.meta.get("redirect_urls") if request else None
     headers = response.headers
+    known = response.meta[VALIDATORS_META][1] if NOT_MODIFIED_FLAG in response.flags else None
     return FetchItem(
         key=uuid.uuid4().hex,
         url=redirects[0] if redirects else response.url,
         final_url=response.url,
         status=response.status,
         fetched_at=datetime.now(timezone.utc),
-        body=response.body,
+        body=None if known else response.body,
+        blob_sha256=known.blob_sha256 if known else None,
         content_type=_header(headers, b"Content-Type"),
-        etag=_header(headers, b"ETag"),
-        last_modified=_header(headers, b"Last-Modified"),
+        etag=_header(headers, b"ETag") or (known.etag if known else None),
+        last_modified=_header(headers, b"Last-Modified")
+        or (known.last_modified if known else None),
         protocol=response.protocol or "HTTP/1.1",
         reason=_reason(response.status),
         headers=header_pairs(headers),

@@ -1,4 +1,8 @@
-"""Two workers sharing a Redis-backed scheduler crawl the demo site once between them."""
+"""Two workers sharing a Redis-backed scheduler crawl the demo site once between them.
+
+On SQLite and on one PostgreSQL archive: the union of what the workers archived is exactly a
+single crawl's articles, and no URL is fetched twice.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from storage.db import create_archive_engine
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
 
-def test_two_workers_share_queue_and_seen_set(redis_url, sqlite_url):
+def test_two_workers_share_queue_and_seen_set(redis_url, archive_url):
     import redis
 
     prefix = f"healtharchive-test-{uuid.uuid4().hex[:8]}"
@@ -32,7 +36,7 @@ def test_two_workers_share_queue_and_seen_set(redis_url, sqlite_url):
             "crawl",
             server.url + "/",
             "--db",
-            sqlite_url,
+            archive_url,
             "--redis",
             redis_url,
             "-s",
@@ -46,6 +50,7 @@ def test_two_workers_share_queue_and_seen_set(redis_url, sqlite_url):
         ]
         outputs = [worker.communicate(timeout=240) for worker in workers]
         paths = list(server.requested_paths)
+        base = server.url
     client = redis.Redis.from_url(redis_url)
     client.delete(f"{prefix}:requests", f"{prefix}:dupefilter")
     client.close()
@@ -56,11 +61,13 @@ def test_two_workers_share_queue_and_seen_set(redis_url, sqlite_url):
     repeats = {p: n for p, n in Counter(paths).items() if n > 1 and p not in retried}
     assert repeats == {}
 
-    engine = create_archive_engine(sqlite_url)
+    engine = create_archive_engine(archive_url)
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(m.Article)) == len(site.truth["articles"])
+        urls = set(s.scalars(select(m.Article.canonical_url)))
         runs = list(s.scalars(select(m.CrawlRun)))
     engine.dispose()
+    assert urls == {base + article["path"] for article in site.truth["articles"]}
     assert len(runs) == 2
     assert sum(run.stats.get("healtharchive/archive/fetches", 0) for run in runs) >= len(
         site.truth["articles"]

@@ -73,13 +73,13 @@ def test_killed_and_resumed_crawls_obey_robots_txt(tmp_path):
     with Session(engine) as s:
         urls = list(s.scalars(select(m.Article.canonical_url)))
         versions = s.scalar(select(func.count()).select_from(m.ArticleVersion))
-        private_fetches = s.scalar(
-            select(func.count()).select_from(m.Fetch).where(m.Fetch.url.contains("/private/"))
-        )
+        on_private = m.Fetch.url.contains("/private/")
+        private = list(s.execute(select(m.Fetch.status, m.Fetch.error).where(on_private)))
         runs = list(s.scalars(select(m.CrawlRun).order_by(m.CrawlRun.id)))
     engine.dispose()
     assert sorted(urls) == sorted(base + a["path"] for a in site.truth["articles"])
     assert versions == len(urls)
-    assert private_fetches == 0
+    assert private, "each refusal is on record"
+    assert {(status, error) for status, error in private} == {(None, "robots")}
     assert [r.resumed_from for r in runs] == [None, 1, 2, 3]
     assert runs[-1].status == "finished"

@@ -22,7 +22,9 @@ from storage.clusters import looks_like_copy
 from storage.db import alembic_config, create_archive_engine, upgrade
 from storage.errors import ArchiveError
 from storage.fingerprints import NearDupConfig, content_hash, minhash, signature_bytes
+from storage.reader import open_reader
 from storage.records import ArticleRecord, FetchRecord
+from storage.reextract import replace_extracted, stored_pages
 from storage.runs import finish_run, start_run
 from storage.search import search
 
@@ -292,6 +294,11 @@ def test_article_links_to_a_fetch_committed_in_an_earlier_batch(engine):
         assert s.scalar(select(m.ArticleVersion.fetch_id)) is not None
 
 
+def found(engine, query: str) -> list[str]:
+    with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
+        return [hit.url for hit in search(reader, query)]
+
+
 def test_full_text_search_finds_current_versions_by_every_word(engine):
     crawl(
         engine,
@@ -301,17 +308,15 @@ def test_full_text_search_finds_current_versions_by_every_word(engine):
             "http://x/zh": "长期失眠怎么办？睡前不要喝浓茶，保持规律作息。" * 5,
         },
     )
-    with Session(engine) as s:
-        assert [h.url for h in search(s, "cramps stretch")] == ["http://x/cramps"]
-        assert [h.url for h in search(s, "INSOMNIA")] == ["http://x/sleep"]
-        assert [h.url for h in search(s, "失眠")] == ["http://x/zh"]
-        assert [h.url for h in search(s, "规律作息")] == ["http://x/zh"]
-        assert search(s, "cramps insomnia") == []
-        assert search(s, "100%_") == []
+    assert found(engine, "cramps stretch") == ["http://x/cramps"]
+    assert found(engine, "INSOMNIA") == ["http://x/sleep"]
+    assert found(engine, "失眠") == ["http://x/zh"]
+    assert found(engine, "规律作息") == ["http://x/zh"]
+    assert found(engine, "cramps insomnia") == []
+    assert found(engine, "100%_") == []
     crawl(engine, {"http://x/cramps": "Leg pain after running: rest and hydrate well. " * 5})
-    with Session(engine) as s:
-        assert search(s, "stretch") == []
-        assert [h.url for h in search(s, "hydrate")] == ["http://x/cramps"]
+    assert found(engine, "stretch") == []
+    assert found(engine, "hydrate") == ["http://x/cramps"]
 
 
 def test_upgrade_from_an_archive_without_search_rows_backfills_them(archive_url):
@@ -321,8 +326,7 @@ def test_upgrade_from_an_archive_without_search_rows_backfills_them(archive_url)
     with pytest.raises(ArchiveError, match="db upgrade"):
         create_archive_engine(archive_url)
     upgrade(engine)
-    with Session(engine) as s:
-        assert [h.url for h in search(s, "sunlight")] == ["http://x/old"]
+    assert found(engine, "sunlight") == ["http://x/old"]
     engine.dispose()
 
 
@@ -356,3 +360,13 @@ def test_flush_each_isolates_the_record_the_database_refuses(engine):
     assert w.pending == 0
     assert count(engine, m.Fetch) == 2
     assert count(engine, m.Article) == 1
+
+
+def test_re_extraction_replaces_the_searchable_text(engine):
+    crawl(engine, {"http://x/a": "Old advice about sunlight and bones. " * 5})
+    with Session(engine) as s, s.begin():
+        (page,) = stored_pages(s)
+        new = article("http://x/a", "New advice about hydration and kidneys. " * 5)
+        replace_extracted(s, page, new, "new-hash", "2")
+    assert found(engine, "sunlight") == []
+    assert found(engine, "kidneys") == ["http://x/a"]

@@ -19,6 +19,8 @@ from storage.runs import start_run
 from .test_archive import article, record
 
 HOSTILE = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+AWKWARD = 'Say "no",\r\nthen sleep; 失眠'
+"""Quotes, a comma and a line break inside one value: CSV must round-trip it."""
 
 
 @pytest.fixture
@@ -35,6 +37,7 @@ def hostile_archive(archive_url):
         inLanguage="zh",
     )
     writer.add_article(record(chinese))
+    writer.add_article(record(article("http://site/q.html", "Quoted body. " * 30, title=AWKWARD)))
     writer.flush()
     engine.dispose()
     return archive_url
@@ -54,8 +57,8 @@ def test_csv_is_excel_safe_unless_raw(hostile_archive, tmp_path):
     assert not raw.read_bytes().startswith(b"\xef\xbb\xbf")
     safe_titles = [row["headline"] for row in read_csv(safe)]
     raw_titles = [row["headline"] for row in read_csv(raw, "utf-8")]
-    assert safe_titles == ["'" + title for title in HOSTILE] + ["失眠 =1+1"]
-    assert raw_titles == [*HOSTILE, "失眠 =1+1"]
+    assert safe_titles == ["'" + title for title in HOSTILE] + ["失眠 =1+1", AWKWARD]
+    assert raw_titles == [*HOSTILE, "失眠 =1+1", AWKWARD]
 
 
 def test_jsonl_keeps_values_verbatim_and_typed(hostile_archive, tmp_path):
@@ -63,7 +66,7 @@ def test_jsonl_keeps_values_verbatim_and_typed(hostile_archive, tmp_path):
     with open_reader(hostile_archive) as reader:
         result = export_table(reader, "articles", path, "jsonl")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    assert result.rows == len(rows) == len(HOSTILE) + 1
+    assert result.rows == len(rows) == len(HOSTILE) + 2
     assert rows[0]["headline"] == HOSTILE[0]
     assert rows[0]["advice_count"] == 2 and rows[0]["version"] == 1
     assert rows[0]["first_seen"].endswith("+00:00")
@@ -95,7 +98,7 @@ def test_filters_and_columns(hostile_archive, tmp_path):
         {"canonical_url": "http://zh.site/a.html", "text": "tip 1"},
         {"canonical_url": "http://zh.site/a.html", "text": "tip 2"},
     ]
-    assert (by_site.rows, prefix.rows) == (1, len(HOSTILE))
+    assert (by_site.rows, prefix.rows) == (1, len(HOSTILE) + 1)
 
 
 def test_manifest_describes_the_file(hostile_archive, tmp_path):
@@ -103,7 +106,7 @@ def test_manifest_describes_the_file(hostile_archive, tmp_path):
     with open_reader(hostile_archive) as reader:
         result = export_table(reader, "links", path, "csv", filters=Filters(language="en"))
     manifest = json.loads((tmp_path / "links.csv.manifest.json").read_text(encoding="utf-8"))
-    assert manifest["rows"] == result.rows == len(HOSTILE) * 3
+    assert manifest["rows"] == result.rows == (len(HOSTILE) + 1) * 3
     assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert manifest["filters"] == {"language": "en"}
     assert manifest["columns"][0] == "canonical_url"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -104,7 +106,16 @@ def test_a_missing_archive_or_bad_url_is_one_clear_error(tmp_path):
     ):
         pass
     with (
-        pytest.raises(ArchiveError, match="supports SQLite and PostgreSQL"),
+        pytest.raises(ArchiveError, match="not a supported database URL"),
         run_query("mysql://x/y", "SELECT 1"),
     ):
         pass
+
+
+def test_reading_only_the_first_rows_ends_quietly(archive):
+    """As when the output pipe closes: the rest of the rows are dropped after the archive."""
+    with run_query(url_of(archive), "SELECT * FROM articles") as result:
+        rows = result.rows
+        assert next(rows)
+    del rows
+    gc.collect()

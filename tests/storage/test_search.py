@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from storage import models as m
 from storage.db import create_archive_engine
 from storage.generate import generate_archive
+from storage.reader import open_reader
 from storage.search import SearchFilters, search
 
 pytestmark = pytest.mark.integration
@@ -30,9 +31,13 @@ SAME_ON_BOTH = [
 ]
 
 
+def reading(engine: Engine):
+    return open_reader(engine.url.render_as_string(hide_password=False))
+
+
 def urls(engine: Engine, query: str, **filters: object) -> list[str]:
-    with Session(engine) as session:
-        found = search(session, query, 1000, SearchFilters(**filters))  # type: ignore[arg-type]
+    with reading(engine) as reader:
+        found = search(reader, query, 1000, SearchFilters(**filters))  # type: ignore[arg-type]
     return [hit.url for hit in found]
 
 
@@ -51,8 +56,8 @@ def test_words_are_whole_words_unless_starred(demo):
 
 
 def test_hits_are_ranked_with_marked_snippets(demo):
-    with Session(demo) as session:
-        hits = search(session, "insomnia", 5)
+    with reading(demo) as reader:
+        hits = search(reader, "insomnia", 5)
     assert len(hits) == 5
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     for hit in hits:
@@ -62,8 +67,8 @@ def test_hits_are_ranked_with_marked_snippets(demo):
 
 
 def test_chinese_terms_are_found_and_marked(demo):
-    with Session(demo) as session:
-        hits = search(session, "失眠", 3)
+    with reading(demo) as reader:
+        hits = search(reader, "失眠", 3)
     assert hits and all("[失眠]" in h.snippet and h.language.startswith("zh") for h in hits)
 
 
@@ -81,13 +86,13 @@ def test_limit_and_filters(demo):
     assert 0 < len(with_advice) < len(urls(demo, "sleep"))
     assert urls(demo, "sleep", since=datetime(2100, 1, 1)) == []
     assert urls(demo, "sleep", since=datetime(2020, 1, 1)) == urls(demo, "sleep")
-    with Session(demo) as session:
-        assert len(search(session, "sleep", 3)) == 3
+    with reading(demo) as reader:
+        assert len(search(reader, "sleep", 3)) == 3
 
 
 def test_a_query_with_nothing_to_search_for_is_refused(demo):
-    with Session(demo) as session, pytest.raises(ValueError, match="nothing to search for"):
-        search(session, "* %", 3)
+    with reading(demo) as reader, pytest.raises(ValueError, match="nothing to search for"):
+        search(reader, "* %", 3)
 
 
 def test_a_generated_archive_is_searchable_on_both_backends(archive_url):
@@ -103,5 +108,6 @@ def test_a_generated_archive_is_searchable_on_both_backends(archive_url):
         ).all()
         indexed = session.execute(select(m.ArticleSearch.article_id, m.ArticleSearch.version_id))
         assert sorted(indexed) == sorted(current)
-        assert search(session, "sleep", 5) and search(session, "失眠", 5)
+    with reading(engine) as reader:
+        assert search(reader, "sleep", 5) and search(reader, "失眠", 5)
     engine.dispose()

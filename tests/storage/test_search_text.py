@@ -13,6 +13,7 @@ from storage.search_text import (
     snippet,
     tsquery,
 )
+from storage.search_text import tokens as all_tokens
 
 
 @pytest.mark.parametrize(
@@ -31,6 +32,7 @@ from storage.search_text import (
 )
 def test_index_text(text, tokens):
     assert index_text(text) == tokens
+    assert index_text(text) == " ".join(token.text for token in all_tokens(text))
 
 
 @pytest.mark.parametrize(
@@ -76,7 +78,12 @@ def test_matched_spans_point_at_the_original_text(text, query, found):
     assert [text[s:e] for s, e in matched_spans(text, query_terms(query))] == found
 
 
-def test_snippet_centres_on_the_matches_and_marks_them():
+def test_snippet_marks_overlapping_matches_once():
+    cut = snippet("Muscle cramp relief", query_terms('"muscle cramp" cramp'))
+    assert cut == "[Muscle cramp] relief"
+
+
+def test_snippet_starts_a_little_before_the_first_match_and_marks_them():
     text = (
         "Filler words. " * 40
         + "Stretch the calf muscle before bed to stop a cramp. "
@@ -90,3 +97,14 @@ def test_snippet_centres_on_the_matches_and_marks_them():
 
 def test_snippet_without_a_match_is_the_start_of_the_text():
     assert snippet("Short text.", query_terms("absent")) == "Short text."
+
+
+@pytest.mark.parametrize(
+    "query", ["cramp", "cramp*", '"muscle cramp"', "失眠", "眠", "café", "absent", "sleep 失眠"]
+)
+def test_snippet_from_the_stored_tokens_is_the_snippet_from_the_text(query):
+    text = ("Filler words here. " * 30 + "长期失眠怎么办 " + "Sleep on it. " * 20) * 2 + (
+        "A muscle cramp, Café cramps. " + "More filler. " * 30
+    )
+    terms = query_terms(query)
+    assert snippet(text, terms, 80, indexed=index_text(text)) == snippet(text, terms, 80)

@@ -34,6 +34,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("fetches") as batch:
+    # ALTER TABLE ... DROP COLUMN in place (SQLite >= 3.35): rebuilding the table would drop
+    # ``fetches`` while article versions still point at it.
+    with op.batch_alter_table("fetches", recreate="never") as batch:
         for name, _ in reversed(COLUMNS):
             batch.drop_column(name)

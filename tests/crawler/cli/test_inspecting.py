@@ -74,3 +74,10 @@ def test_show_unknown_article_is_one_line(crawled):
     result = invoke("show", "https://nowhere.invalid/x.html", "--db", crawled.url)
     assert result.exit_code == 1
     assert result.output == "error: no archived article at https://nowhere.invalid/x.html\n"
+
+
+def test_diff_on_a_one_version_article_says_so(crawled):
+    url = crawled.base + crawled.site.truth["articles"][0]["path"]
+    result = invoke("diff", url, "--db", crawled.url)
+    assert result.exit_code == 0, result.output
+    assert "has only one version (version 1, archived " in result.output

@@ -1,0 +1,203 @@
+"""Search benchmark: top-k latency for common and rare words, next to bare ``sqlite3``.
+
+On a generated archive (``healtharchive generate-archive N``), for a set of queries picked from
+the archive's own index by document frequency (the most common English and Chinese terms, terms
+in about 1% of articles, and rare ones in a handful), measures:
+
+1. Inner function: ``storage.search.search(session, query, k)`` (query folding, FTS5 bm25
+   top-k, reading the k articles, snippets), warm, median of ``--repeat`` runs; next to the bare
+   FTS5 statement ``SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank
+   LIMIT k`` through Python's ``sqlite3`` (the floor: what the index alone costs).
+2. Whole process: ``healtharchive search QUERY --limit k --json`` against ``sqlite3 DB "<the
+   same bare statement>"``, start-up included, median of ``--repeat`` runs.
+
+A prefix query, two words and a filtered query (``--lang``) are measured too. With ``--pg``,
+the same queries run on a PostgreSQL archive generated with the same N and seed, next to the
+bare ``ts_rank`` top-k statement and ``psql``. Example::
+
+    healtharchive generate-archive 200000 --db bench.db
+    healtharchive generate-archive 200000 --db postgresql+psycopg://postgres@127.0.0.1/bench
+    python benchmarks/search.py --db bench.db --pg postgresql+psycopg://postgres@127.0.0.1/bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from storage.reader import Reader, open_reader
+from storage.search import POSTGRES_HITS, SearchFilters, search
+from storage.search_text import fts5_query, query_terms, tsquery
+
+BARE = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
+
+
+def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
+    """(label, query, filters): terms chosen by how many articles hold them."""
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row')")
+    total = conn.execute("SELECT count(*) FROM article_search").fetchone()[0]
+
+    def term(where: str, order: str) -> tuple[str, int]:
+        row = conn.execute(
+            f"SELECT term, doc FROM temp.vocab WHERE {where} ORDER BY {order} LIMIT 1"
+        ).fetchone()
+        return row[0], row[1]
+
+    latin, cjk = "term GLOB '[a-z]*'", "term GLOB '[^a-z0-9]*' AND length(term) = 2"
+    picked = {
+        "common en": term(latin, "doc DESC"),
+        "common zh": term(cjk, "doc DESC"),
+        "1% en": term(f"{latin} AND doc <= {total // 100}", "doc DESC"),
+        "1% zh": term(f"{cjk} AND doc <= {total // 100}", "doc DESC"),
+        "rare en": term(f"{latin} AND doc >= 3", "doc ASC"),
+        "rare zh": term(f"{cjk} AND doc >= 3", "doc ASC"),
+    }
+    conn.close()
+    queries = [
+        (f"{label} ({word}: {doc} docs)", word, SearchFilters())
+        for label, (word, doc) in picked.items()
+    ]
+    common_en, common_zh = picked["common en"][0], picked["common zh"][0]
+    queries += [
+        (f"prefix {common_en[:3]}*", common_en[:3] + "*", SearchFilters()),
+        (
+            f"two words {common_en} {picked['1% en'][0]}",
+            f"{common_en} {picked['1% en'][0]}",
+            SearchFilters(),
+        ),
+        (f"common {common_zh} --lang zh", common_zh, SearchFilters(language="zh")),
+    ]
+    return queries
+
+
+def median_ms(run: Callable[[], object], repeat: int) -> float:
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def measure(
+    reader: Reader,
+    bare: sqlite3.Connection,
+    args: argparse.Namespace,
+    query: str,
+    filters: SearchFilters,
+) -> dict[str, float]:
+    match = fts5_query(query_terms(query))
+    row = {
+        "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        "bare_ms": median_ms(
+            lambda: bare.execute(BARE, (match, args.limit)).fetchall(), args.repeat
+        ),
+    }
+    if args.no_process:
+        return row
+    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
+    command = [cli, "search", query, "--limit", str(args.limit), "--json", "--db", str(args.db)]
+    if filters.language:
+        command += ["--lang", filters.language]
+    quoted = "'" + match.replace("'", "''") + "'"
+    sql = BARE.replace("?", quoted, 1).replace("?", str(args.limit))
+    row["cli_ms"] = median_ms(
+        lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
+    )
+    row["sqlite3_ms"] = median_ms(
+        lambda: subprocess.run(["sqlite3", str(args.db), sql], capture_output=True, check=True),
+        args.repeat,
+    )
+    return row
+
+
+def measure_postgres(
+    reader: Reader, url: str, args: argparse.Namespace, query: str, filters: SearchFilters
+) -> dict[str, float]:
+    """The same on PostgreSQL; the peer is the bare ``ts_rank`` top-k statement (and ``psql``)."""
+    match = tsquery(query_terms(query))
+    bare = POSTGRES_HITS + " ORDER BY score DESC LIMIT :limit"
+    row = {
+        "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        "bare_ms": median_ms(
+            lambda: reader.rows(bare, {"match": match, "limit": args.limit}), args.repeat
+        ),
+    }
+    if args.no_process or not shutil.which("psql"):
+        return row
+    cli = shutil.which("healtharchive") or str(Path(sys.executable).parent / "healtharchive")
+    command = [cli, "search", query, "--limit", str(args.limit), "--json", "--db", url]
+    if filters.language:
+        command += ["--lang", filters.language]
+    quoted = "'" + match.replace("'", "''") + "'"
+    sql = bare.replace(":match", quoted).replace(":limit", str(args.limit))
+    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+    row["cli_ms"] = median_ms(
+        lambda: subprocess.run(command, capture_output=True, check=True), args.repeat
+    )
+    row["peer_ms"] = median_ms(
+        lambda: subprocess.run(["psql", conninfo, "-Atc", sql], capture_output=True, check=True),
+        args.repeat,
+    )
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="a generated SQLite archive")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--no-process", action="store_true", help="skip whole-process timings")
+    parser.add_argument(
+        "--pg",
+        help="also a PostgreSQL archive generated with the same N and seed (same words), "
+        "e.g. postgresql+psycopg://postgres@127.0.0.1/bench",
+    )
+    args = parser.parse_args()
+    if not args.db.is_file():
+        sys.exit(f"error: no archive at {args.db}: make one with healtharchive generate-archive")
+    bare = sqlite3.connect(f"{args.db.resolve().as_uri()}?mode=ro", uri=True)
+    articles = bare.execute("SELECT count(*) FROM article_search").fetchone()[0]
+    print(
+        f"# {articles} articles, top-{args.limit}, median of {args.repeat}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
+    print("| query | search() ms | bare FTS5 ms | CLI process ms | sqlite3 process ms |")
+    print("|---|---|---|---|---|")
+    results = []
+    queries = pick_queries(args.db)
+    with open_reader(str(args.db)) as reader:
+        for label, query, filters in queries:
+            row = measure(reader, bare, args, query, filters)
+            results.append({"backend": "sqlite", "query": label, **row})
+            process = (
+                f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f}" if "cli_ms" in row else "– | –"
+            )
+            print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
+    if args.pg:
+        print("\n| query (PostgreSQL) | search() ms | bare ts_rank ms | CLI process ms | psql ms |")
+        print("|---|---|---|---|---|")
+        with open_reader(args.pg) as reader:
+            for label, query, filters in queries:
+                row = measure_postgres(reader, args.pg, args, query, filters)
+                results.append({"backend": "postgresql", "query": label, **row})
+                process = (
+                    f"{row['cli_ms']:.0f} | {row['peer_ms']:.0f}" if "cli_ms" in row else "– | –"
+                )
+                print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
+    print(json.dumps({"articles": articles, "limit": args.limit, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
