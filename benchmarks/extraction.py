@@ -378,6 +378,10 @@ def decision_report(results: dict[str, list[PageScore]]) -> list[str]:
     positives = results.get("wcxb", [])
     negatives = results.get("other", [])
     lines = []
+    if positives:
+        lines.append(f"wcxb articles judged articles: {_judged(positives)}")
+    if negatives:
+        lines.append(f"other pages judged articles: {_judged(negatives)}")
     if positives and negatives:
         for half in ("all", "A", "B"):
             pos = [r for r in positives if half in ("all", r.page.half)]
@@ -390,6 +394,7 @@ def decision_report(results: dict[str, list[PageScore]]) -> list[str]:
                 f"{tp / len(pos):.3f} ({tp}/{len(pos)} articles kept, {fp}/{len(neg)} others "
                 "taken for articles)"
             )
+    if negatives:
         by_type: dict[str, list[bool]] = defaultdict(list)
         for row in negatives:
             by_type[row.page.page_type].append(bool(row.is_article))
@@ -403,6 +408,15 @@ def decision_report(results: dict[str, list[PageScore]]) -> list[str]:
             kept = sum(bool(r.is_article) for r in rows)
             lines.append(f"article recall on {name}: {kept}/{len(rows)}")
     return lines
+
+
+def _judged(rows: Sequence[PageScore]) -> str:
+    """How many pages were judged articles, overall and per half."""
+    parts = []
+    for half in ("all", "A", "B"):
+        kept = [r for r in rows if half in ("all", r.page.half)]
+        parts.append(f"{half} {sum(bool(r.is_article) for r in kept)}/{len(kept)}")
+    return ", ".join(parts)
 
 
 def _run_timed(command: list[str]) -> tuple[float, float]:

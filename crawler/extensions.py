@@ -56,7 +56,7 @@ class CrawlProgress:
     def spider_opened(self) -> None:
         self.progress = Progress(
             "crawl",
-            unit="page",
+            unit="pages",
             interval=self.interval,
             emit=(lambda line: logger.info("%s", line)) if self.to_log else None,
         )

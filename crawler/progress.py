@@ -1,11 +1,12 @@
 """Live progress for long runs (crawl, export, reparse): a bar on a terminal, plain lines otherwise.
 
-On a terminal, one tqdm bar that updates in place: items done, rate, and the run's own counters.
+On a terminal, one tqdm bar that updates in place: items done, rate, and the run's own counters
+(tqdm is imported only then, so commands that show no bar start quickly).
 Anywhere else (cron, scrapyd, a pipe into a file) a bar would be noise, so a plain line is
 emitted every ``interval`` seconds and once at the end. No Scrapy here: any long loop can use
 it::
 
-    with Progress("export", unit="article", total=count) as progress:
+    with Progress("export", unit="articles", total=count) as progress:
         for row in rows:
             ...
             progress.advance(1, written=n)
@@ -32,18 +33,16 @@ class Progress:
         self,
         desc: str,
         *,
-        unit: str = "item",
+        unit: str = "items",
         total: int | None = None,
         interval: float = 30.0,
         stream: TextIO | None = None,
         emit: Callable[[str], None] | None = None,
         bar: bool | None = None,
-        final_line: bool = True,
     ) -> None:
-        """``emit`` receives the plain lines (default: written to ``stream``); ``bar`` forces
-        the bar on or off (default: on when ``stream``, stderr by default, is a terminal);
-        ``final_line`` off leaves the closing summary to the caller (a command that prints its
-        own result line). tqdm is imported only when a bar is shown: commands stay quick."""
+        """``unit`` is the plural noun shown ("pages"); ``emit`` receives the plain lines
+        (default: written to ``stream``); ``bar`` forces the bar on or off (default: on when
+        ``stream``, stderr by default, is a terminal)."""
         self.desc = desc
         self.unit = unit
         self.total = total
@@ -54,7 +53,7 @@ class Progress:
         self.counters: dict[str, int | float | str] = {}
         self.started = time.monotonic()
         self.last_line = self.started
-        self.final_line = final_line
+        self.lines = 0
         use_bar = bar if bar is not None else _is_terminal(self.stream)
         self.bar: tqdm | None = None
         if use_bar:
@@ -62,7 +61,7 @@ class Progress:
 
             self.bar = tqdm(
                 desc=desc,
-                unit=f" {unit}s",
+                unit=f" {unit}",
                 total=total,
                 file=self.stream,
                 dynamic_ncols=True,
@@ -86,21 +85,25 @@ class Progress:
         now = time.monotonic()
         if now - self.last_line >= self.interval:
             self.last_line = now
+            self.lines += 1
             self.emit(self.line())
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         of_total = f"/{self.total}" if self.total is not None else ""
-        text = f"{self.desc}: {self.done}{of_total} {self.unit}s, {self.done / elapsed:.1f}/s"
+        text = f"{self.done}{of_total} {self.unit}, {self.done / elapsed:.1f}/s"
+        if self.desc:
+            text = f"{self.desc}: {text}"
         counters = self._counters_text()
         return f"{text}, {counters}" if counters else text
 
     def close(self) -> None:
+        """Finish the bar; off a terminal, a last line if the run was long enough to show any."""
         if self.bar is not None:
             self.bar.set_postfix_str(self._counters_text(), refresh=False)
             self.bar.close()
             self.bar = None
-        elif self.final_line:
+        elif self.lines:
             self.emit(self.line() + " (done)")
 
     @contextmanager

@@ -380,14 +380,19 @@ IMPORT_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 1,
-    "DOWNLOADER_MIDDLEWARES": {"crawler.warc_import.CaptureResponseMiddleware": 1},
     "LOG_LEVEL": "WARNING",
 }
 """One capture at a time, in order, answered from the WARC: the crawl's parsing, not its I/O."""
 
 
 def import_settings(archive_url: str, overrides: dict[str, Any] | None = None) -> Settings:
-    return build_settings(archive_url, overrides={**IMPORT_SETTINGS, **(overrides or {})})
+    """The crawl's settings, with every project downloader middleware (scope, robots, resume,
+    retry-after, redirect loops) replaced by the one answering from captures."""
+    settings = build_settings(archive_url, overrides={**IMPORT_SETTINGS, **(overrides or {})})
+    middlewares: dict[str, int | None] = dict.fromkeys(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    middlewares["crawler.warc_import.CaptureResponseMiddleware"] = 1
+    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+    return settings
 
 
 def import_warc(

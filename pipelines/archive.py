@@ -12,6 +12,8 @@ Settings:
 * ``ARCHIVE_BATCH_SIZE`` (default 200) and ``ARCHIVE_COMMIT_INTERVAL`` (seconds, default 5).
 * ``ARCHIVE_FLUSH_RETRIES`` (default 3): attempts at close before giving up loudly.
 * ``ARCHIVE_ENABLED`` (default True): ``False`` raises ``NotConfigured``.
+* ``ARCHIVE_RUN_LOCK`` (set by ``healtharchive crawl --lock``): the crawl lock this run holds,
+  noted on its ``crawl_runs`` row so the next holder can tell the run was killed.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class ArchivePipeline:
         self.interval = settings.getfloat("ARCHIVE_COMMIT_INTERVAL", 5.0)
         self.retries = settings.getint("ARCHIVE_FLUSH_RETRIES", 3)
         self.resumed_from = settings.getint("ARCHIVE_RESUMED_FROM", 0) or None
+        self.lock = settings.get("ARCHIVE_RUN_LOCK") or None
         self.near_dup = near_dup_config(settings)
         self.writer: ArchiveWriter | None = None
         self.refused_once = False
@@ -70,7 +73,7 @@ class ArchivePipeline:
         engine = create_archive_engine(self.url)
         start_urls = list(getattr(self.crawler.spider, "start_urls", []) or [])
         name = self.crawler.spider.name if self.crawler.spider else "unknown"
-        run_id = start_run(engine, name, start_urls, self.resumed_from)
+        run_id = start_run(engine, name, start_urls, self.resumed_from, self.lock)
         self.writer = ArchiveWriter(engine, run_id, PARSER_VERSION, self.near_dup)
         self.stats.set_value("healtharchive/run_id", run_id)
         self.stats.set_value(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from storage import models as m
@@ -12,15 +12,20 @@ from storage.tables import now
 
 
 def start_run(
-    engine: Engine, spider: str, start_urls: Sequence[str], resumed_from: int | None = None
+    engine: Engine,
+    spider: str,
+    start_urls: Sequence[str],
+    resumed_from: int | None = None,
+    lock: str | None = None,
 ) -> int:
+    """A new run, ``running``; ``lock`` names the crawl lock it holds, if any."""
     with Session(engine) as session, session.begin():
         run = m.CrawlRun(
             spider=spider,
             started_at=now(),
             status="running",
             start_urls=list(start_urls),
-            stats={},
+            stats={"lock": lock} if lock else {},
             resumed_from=resumed_from,
         )
         session.add(run)
@@ -53,3 +58,17 @@ def record_exit(engine: Engine, run_id: int, exit_status: int, status: str | Non
         run.stats = {**(run.stats or {}), "exit_status": exit_status}
         if status:
             run.status = status
+
+
+def mark_killed(engine: Engine, lock: str) -> list[int]:
+    """Runs still ``running`` under ``lock`` while the caller holds it: their process is gone.
+
+    Called with the lock held, so none of them can be alive. They become ``killed`` and stay
+    resumable with ``--resume``.
+    """
+    with Session(engine) as session, session.begin():
+        running = session.scalars(select(m.CrawlRun).where(m.CrawlRun.status == "running"))
+        dead = [run for run in running if (run.stats or {}).get("lock") == lock]
+        for run in dead:
+            run.status = "killed"
+        return [run.id for run in dead]

@@ -132,6 +132,9 @@ class _RotatingWriter:
         if self.writer is None:
             self._open()
         self.writer.write_record(record)
+
+    def rotate_if_full(self) -> None:
+        """Called between fetches, so a response and its request stay in one file."""
         if self.max_size and self.handle is not None and self.handle.tell() >= self.max_size:
             self.close()
 
@@ -199,6 +202,7 @@ def export_warc(
                 result.failures += 1
                 continue
             _write_fetch(writer, fetch, data, compression, written, result)
+            writer.rotate_if_full()
     finally:
         writer.close()
     return result

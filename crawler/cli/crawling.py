@@ -191,7 +191,7 @@ def _crawl(
 ) -> CrawlSummary:
     from storage.db import create_archive_engine, database_url
     from storage.locks import LockHeld, crawl_lock
-    from storage.runs import record_overlap
+    from storage.runs import mark_killed, record_overlap
 
     url = database_url(db)
     if lock is None:
@@ -199,6 +199,9 @@ def _crawl(
     engine = create_archive_engine(url)
     try:
         with crawl_lock(engine, lock):
+            for run_id in mark_killed(engine, lock):
+                click.echo(f"crawl run #{run_id} ended without finishing: marked 'killed'")
+            settings = settings | {"ARCHIVE_RUN_LOCK": lock}
             return _crawl_unlocked(urls, url, settings, sitemap, revisit, resume, redis_url, site)
     except LockHeld as exc:
         run_id = record_overlap(engine, "health", urls, lock)

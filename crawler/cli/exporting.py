@@ -93,7 +93,7 @@ def export(
         filters = Filters(site=site, language=lang, since=since, until=until)
         from crawler.progress import Progress
 
-        progress = Progress("export", unit="row", interval=5.0, final_line=False)
+        progress = Progress("export", unit="rows", interval=5.0)
         with open_reader(db) as reader, progress:
             result = export_table(
                 reader,

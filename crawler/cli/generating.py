@@ -27,8 +27,7 @@ def generate_archive(count: int, db: str, seed: int) -> None:
         engine = create_archive_engine(db)
         try:
             progress = Progress(
-                "generate", unit="article", total=count, interval=5.0, final_line=False
-            )
+"generate", unit="articles", total=count, interval=5.0)
             with progress:
                 result = generate(engine, count, seed=seed, progress=progress.advance)
         finally:

@@ -10,16 +10,23 @@ from crawler.cli.common import clear_errors, db_option
 @click.command()
 @db_option
 @click.option("--all", "everything", is_flag=True, help="Also versions already up to date.")
-def reparse(db: str, everything: bool) -> None:
+@click.option(
+    "--profile",
+    "profile_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="Site profile (TOML) whose selectors apply to its site, as in its crawls; repeatable.",
+)
+def reparse(db: str, everything: bool, profile_files: tuple[str, ...]) -> None:
     """Rebuild extracted rows from the archived raw pages with the current parser (offline).
 
-    Example: healtharchive reparse --db archive.db
+    Example: healtharchive reparse --db archive.db --profile sites/health-example.toml
     """
     from sqlalchemy.orm import Session
 
     from crawler.crawl import build_settings
     from crawler.parsers import PARSER_VERSION
-    from crawler.profiles import load_profiles
+    from crawler.profiles import load_profiles, load_site_profile
     from crawler.progress import Progress
     from crawler.reparse import ReparseResult
     from crawler.reparse import reparse as run_reparse
@@ -28,13 +35,16 @@ def reparse(db: str, everything: bool) -> None:
     from storage.reextract import count_stored_pages
 
     with clear_errors():
-        engine = create_archive_engine(db)
         settings = build_settings(database_url(db))
+        profiles = load_profiles(settings.getdict("SITE_PROFILES"))
+        for path in profile_files:
+            profiles.update(load_site_profile(path).content_profiles())
+        engine = create_archive_engine(db)
         with Session(engine) as session:
             total = count_stored_pages(session, None if everything else PARSER_VERSION)
         with Progress(
             "reparse",
-            unit="version",
+            unit="versions",
             total=total,
             interval=settings.getfloat("PROGRESS_INTERVAL"),
         ) as progress:
@@ -47,7 +57,7 @@ def reparse(db: str, everything: bool) -> None:
                 engine,
                 only_stale=not everything,
                 near_dup=near_dup_config(settings),
-                profiles=load_profiles(settings.getdict("SITE_PROFILES")),
+                profiles=profiles,
                 on_page=show,
             )
         engine.dispose()

@@ -39,7 +39,9 @@ def parse_article(
     meta = extract_metadata(doc)
     siblings = sibling_links(doc)
     content = main_content(doc, profile)
-    decision = judge(content, meta.pageType)
+    decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
+    if not decision.is_article and profile is None:
+        content = main_content(doc, whole_page=True)
     return Article(
         url=url,
         canonicalUrl=meta.canonicalUrl or url,

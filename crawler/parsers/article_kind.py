@@ -41,6 +41,9 @@ MIN_BODY_CHARS = 400
 """Undeclared pages with less main text and no headline over it are stubs or listings."""
 WEBSITE_FACTOR = 2
 """``og:type=website`` pages need this many times the minimum: the declaration hints listing."""
+UNDATED_MIN_CHARS = 1500
+"""A page that neither declares itself an article nor names a date or an author (a service,
+product or documentation page) is an article only with a headline over this much prose."""
 SHORT_ARTICLE_CHARS = 150
 SHORT_ARTICLE_SENTENCES = 3
 """A news brief: a headline right over this much prose is an article however short."""
@@ -62,8 +65,11 @@ HEADLINE_LEVELS = 3
 """How many ancestors of the main text may stand between it and its headline."""
 
 
-def judge(content: MainContent, page_type: str | None) -> ArticleDecision:
-    """Decide from the main text, the teasers cut from it and where it sits on the page."""
+def judge(content: MainContent, page_type: str | None, dated: bool) -> ArticleDecision:
+    """Decide from the main text, the teasers cut from it and where it sits on the page.
+
+    ``dated``: the page names a publication date or an author.
+    """
     declared = (page_type or "").lower()
     text, body = content.text, content.node
     signals = ArticleSignals(
@@ -73,6 +79,7 @@ def judge(content: MainContent, page_type: str | None) -> ArticleDecision:
         link_density=round(content.link_density, 3),
         teasers=max(content.teasers, int(LINKED_HEADINGS(body)), int(CUT_EXCERPTS(body))),
         headline_at_body=content.origin is not None and _headline_at(content.origin),
+        dated=dated,
     )
     return ArticleDecision(*_verdict(signals, declared), signals=signals)
 
@@ -88,6 +95,10 @@ def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:
         return False, "link_dense"
     if declared in ARTICLE_PAGE_TYPES:
         return True, "declared_article"
+    if not signals.dated:
+        if signals.headline_at_body and signals.body_chars >= UNDATED_MIN_CHARS:
+            return True, "long_prose"
+        return False, "undated_page"
     if (
         signals.headline_at_body
         and signals.sentences >= SHORT_ARTICLE_SENTENCES

@@ -49,6 +49,8 @@ SHORT_LINE_MIN_CHARS = 10
 SHORT_LINE_WEIGHT = 0.1
 """A short line without links (a blog's one-line paragraphs, a product's specs) is a little prose:
 enough that a post written line by line still outweighs the menus around it."""
+LISTING_LINK_WEIGHT = 0.2
+"""On a page that is not an article, a linked item (a product, a thread) is a little content."""
 SENTENCE_END = frozenset(".!?。！？…\"'”’):;")
 TEASER_ENDS = ("...", "…", "..")
 """Teaser snippets of other articles are cut off like this."""
@@ -125,10 +127,19 @@ class MainContent:
     """Teaser cards and "..."-cut excerpts of other pages left out of the text: a listing's mark."""
 
 
-def main_content(doc: Document, profile: ContentProfile | None = None) -> MainContent:
-    """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched."""
+def main_content(
+    doc: Document, profile: ContentProfile | None = None, whole_page: bool = False
+) -> MainContent:
+    """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched.
+
+    ``whole_page`` reads a page that is not an article (a listing, a product, a forum thread):
+    its teasers and linked items are what a reader came for, so they are kept and weighed.
+    """
     found = _profiled_node(doc, profile) if profile is not None else None
-    origin, node, teasers = (*found, 0) if found is not None else _generic_node(doc.tree)
+    if found is not None:
+        origin, node, teasers = (*found, 0)
+    else:
+        origin, node, teasers = _generic_node(doc.tree, whole_page)
     text, link_chars = serialize(node)
     return MainContent(
         node=node,
@@ -203,16 +214,18 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
 
 
 def _generic_node(
-    tree: lxml.html.HtmlElement,
+    tree: lxml.html.HtmlElement, whole_page: bool = False
 ) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
     """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
-    walk = _Walk(root)
+    walk = _Walk(root, whole_page)
     _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
+    if whole_page:
+        return container, _clean_copy(container, walk.rejected | walk.notices), 0
     cut = _teaser_group(container, walk.teasers)
     cards = _inside(container, walk.cards - walk.rejected)
     doomed = walk.rejected | walk.link_blocks | walk.cards | walk.notices | cut
@@ -269,7 +282,8 @@ class _Walk:
     real furniture never holds most of a page's prose.
     """
 
-    def __init__(self, root: lxml.html.HtmlElement) -> None:
+    def __init__(self, root: lxml.html.HtmlElement, whole_page: bool = False) -> None:
+        self.whole_page = whole_page
         sample = root.text_content()[:CJK_SAMPLE_CHARS]
         cjk = len(CJK_RE.findall(sample)) > len(sample) // 4
         self.scale = CJK_SCALE if cjk else 1
@@ -314,7 +328,12 @@ class _Walk:
                 prose += weight
             elif weight < 0 and score < 0:
                 self.link_blocks.add(element)
-            if 0 < prose < CARD_MAX_PROSE and tag in CARD_TAGS and _is_card(element):
+            if (
+                not self.whole_page
+                and 0 < prose < CARD_MAX_PROSE
+                and tag in CARD_TAGS
+                and _is_card(element)
+            ):
                 self.cards.add(element)
                 score -= prose
                 prose = 0.0
@@ -447,8 +466,8 @@ class _Walk:
             self.notices.add(element)
             return -float(chars)
         if link_chars > LINK_DENSE * chars:
-            return -float(chars)
-        if end.endswith(TEASER_ENDS):
+            return LISTING_LINK_WEIGHT * chars if self.whole_page else -float(chars)
+        if end.endswith(TEASER_ENDS) and not self.whole_page:
             self.teasers.append(element)
             return 0.0
         if chars >= PROSE_MIN_CHARS or (chars >= SENTENCE_MIN_CHARS and end[-1] in SENTENCE_END):

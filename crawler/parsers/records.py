@@ -80,6 +80,8 @@ class ArticleSignals:
     """Linked headlines or "..."-cut excerpts in the main text: a listing's marks."""
     headline_at_body: bool = False
     """The page's headline sits just above or inside the main text, as an article's does."""
+    dated: bool = False
+    """The page names a publication date or an author, as articles do and shop pages rarely."""
 
 
 @dataclass(frozen=True)

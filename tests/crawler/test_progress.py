@@ -10,7 +10,7 @@ from crawler.progress import Progress
 
 def test_plain_lines_every_interval_and_at_the_end():
     out = io.StringIO()
-    with Progress("export", unit="article", total=3, interval=0, stream=out) as progress:
+    with Progress("export", unit="articles", total=3, interval=0, stream=out) as progress:
         progress.advance(1, written=1)
         progress.advance(2, written=3)
     lines = out.getvalue().splitlines()
@@ -20,19 +20,24 @@ def test_plain_lines_every_interval_and_at_the_end():
     assert len(lines) == 3
 
 
-def test_no_line_before_the_interval_is_up():
+def test_a_run_shorter_than_the_interval_stays_quiet():
     out = io.StringIO()
-    progress = Progress("reparse", unit="version", interval=3600, stream=out)
-    for _ in range(100):
-        progress.advance()
+    with Progress("reparse", unit="versions", interval=3600, stream=out) as progress:
+        for _ in range(100):
+            progress.advance()
     assert out.getvalue() == ""
-    progress.close()
-    assert out.getvalue().startswith("reparse: 100 versions, ")
+
+
+def test_no_name_no_prefix():
+    seen: list[str] = []
+    with Progress("", unit="rows", interval=0, emit=seen.append) as progress:
+        progress.advance(10)
+    assert seen[0].startswith("10 rows, ")
 
 
 def test_lines_can_go_to_a_log():
     seen: list[str] = []
-    with Progress("crawl", unit="page", interval=0, emit=seen.append) as progress:
+    with Progress("crawl", unit="pages", interval=0, emit=seen.append) as progress:
         progress.update(5, {"new": 2})
     assert seen[0].startswith("crawl: 5 pages, ") and seen[0].endswith("new=2")
 
@@ -42,7 +47,7 @@ def test_bar_shows_counters_and_log_lines_print_above_it():
     handler = logging.StreamHandler(out)
     logging.root.addHandler(handler)
     try:
-        with Progress("crawl", unit="page", stream=out, bar=True) as progress:
+        with Progress("crawl", unit="pages", stream=out, bar=True) as progress:
             with progress.logging_above():
                 assert handler.stream is not out
                 progress.update(7, {"new": 3, "errors": 1})

@@ -61,7 +61,7 @@ def test_rejected_pages_become_articles_once(archive_url):
     engine.dispose()
 
 
-def test_reparse_command_reports_progress(sqlite_url):
+def test_reparse_command_reports_progress(sqlite_url, monkeypatch):
     engine = create_archive_engine(sqlite_url)
     for entry in SITE.truth["articles"][:4]:
         archive_fetch(engine, entry["path"])
@@ -71,6 +71,29 @@ def test_reparse_command_reports_progress(sqlite_url):
     engine.dispose()
     assert seen == [(1, 0), (2, 0), (3, 0), (4, 0)]
 
+    monkeypatch.setattr("crawler.settings.PROGRESS_INTERVAL", 0)
     result = CliRunner().invoke(main, ["reparse", "--all", "--db", sqlite_url])
     assert result.exit_code == 0, result.output
-    assert re.match(r"reparse: 4/4 versions, [\d.]+/s, changed=0 failed=0 \(done\)$", result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 5
+    assert lines[0].startswith("reparse: 1/4 versions, ")
+    assert re.match(r"reparse: 4/4 versions, [\d.]+/s, changed=0 failed=0 \(done\)$", lines[-1])
+
+
+def test_reparse_applies_a_site_profiles_selectors(sqlite_url, tmp_path):
+    engine = create_archive_engine(sqlite_url)
+    for entry in SITE.truth["articles"][:3]:
+        archive_fetch(engine, entry["path"])
+    assert reparse(engine).new_articles == 3
+    engine.dispose()
+    profile = tmp_path / "demo.toml"
+    profile.write_text(f'start_urls = ["{ORIGIN}/"]\n[selectors]\nbody = ["body"]\n')
+    result = CliRunner().invoke(
+        main, ["reparse", "--all", "--db", sqlite_url, "--profile", str(profile)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 changed" in result.stdout
+    missing = str(tmp_path / "absent.toml")
+    bad = CliRunner().invoke(main, ["reparse", "--db", sqlite_url, "--profile", missing])
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("error: cannot read profile")

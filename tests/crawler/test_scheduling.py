@@ -74,9 +74,10 @@ def test_a_killed_crawl_leaves_no_stale_lock(tmp_path):
         os.kill(killed.pid, signal.SIGKILL)
         killed.communicate(timeout=30)
         after = start_crawl(server.url, db)
-        _, err = after.communicate(timeout=240)
+        out, err = after.communicate(timeout=240)
     assert after.returncode == 0, err[-3000:]
-    assert [run.status for run in runs(db)] == ["running", "finished"]
+    assert "crawl run #1 ended without finishing: marked 'killed'" in out
+    assert [run.status for run in runs(db)] == ["killed", "finished"]
 
 
 CRON_LINE = re.compile(r"```cron\n(.+?)\n```", re.DOTALL)

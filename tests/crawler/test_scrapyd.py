@@ -99,7 +99,7 @@ def test_scrapyd_accepts_the_egg_and_runs_a_crawl_into_an_archive(scrapyd, tmp_p
         check=False,
     )
     assert built.returncode == 0, built.stderr
-    assert not (ROOT / "setup.py").exists()
+    assert not (ROOT / "setup.py").exists() and not (ROOT / "build").exists()
 
     target = tmp_path / "deploy"
     target.mkdir()
