@@ -29,6 +29,8 @@ METADATA = "http://169.254.169.254"
 """The cloud instance-metadata service: a page must never point the crawler at it."""
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
+PUBLISHED = '<meta property="article:published_time" content="2026-01-15T08:00:00Z">'
+"""A date, so the short hostile articles are judged articles like any dated page."""
 PROSE = (
     "Regular sleep at the same hour each night steadies the body clock and lifts the mood. "
     "Adults who keep a fixed bedtime report fewer headaches and better concentration at work. "
@@ -39,7 +41,7 @@ PROSE = (
 
 def _article(title: str, body: str, head: str = "") -> str:
     return (
-        f"<!DOCTYPE html><html><head><title>{title}</title>{head}</head><body><article>"
+        f"<!DOCTYPE html><html><head><title>{title}</title>{PUBLISHED}{head}</head><body><article>"
         f"<h1>{title}</h1><p>{body}</p><p>{PROSE}</p></article></body></html>"
     )
 
