@@ -23,6 +23,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from scrapy.settings import Settings
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.conditional import NOT_MODIFIED_FLAG
 from crawler.crawl import CrawlSummary, build_settings, summarize
 from crawler.errors import CrawlError
 from crawler.items import FetchItem
@@ -317,6 +319,7 @@ class CaptureResponseMiddleware:
             body=capture.body,
             request=request,
             protocol=capture.protocol,
+            flags=[NOT_MODIFIED_FLAG] if capture.status == HTTPStatus.NOT_MODIFIED else [],
         )
 
 

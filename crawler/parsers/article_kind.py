@@ -51,6 +51,12 @@ LONG_PROSE_LINK_DENSITY = 0.05
 essay or a guide whose template hides its headline and date. Archiving such a page costs a row;
 refusing a real article loses it (measured on the shared benchmarks: 14 of 26 undated real
 articles regained for 30 of 685 non-article pages taken in)."""
+UNDATED_SHORT_CHARS = 800
+UNDATED_MIN_SENTENCES = 8
+UNDATED_MAX_LINK_DENSITY = 0.1
+"""Shorter undated pages are articles when the headline stands over running prose (sentences,
+hardly a link): a short article whose template shows no date. Service and product pages rarely
+write eight sentences without links under their heading."""
 SHORT_ARTICLE_CHARS = 150
 SHORT_ARTICLE_SENTENCES = 3
 """A news brief: a headline right over this much prose is an article however short."""
@@ -105,6 +111,13 @@ def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:
     if not signals.dated:
         if signals.headline_at_body and signals.body_chars >= UNDATED_MIN_CHARS:
             return True, "long_prose"
+        if (
+            signals.headline_at_body
+            and signals.sentences >= UNDATED_MIN_SENTENCES
+            and signals.body_chars >= UNDATED_SHORT_CHARS
+            and signals.link_density <= UNDATED_MAX_LINK_DENSITY
+        ):
+            return True, "headline_over_prose"
         if (
             signals.body_chars >= LONG_PROSE_CHARS
             and signals.sentences >= LONG_PROSE_SENTENCES

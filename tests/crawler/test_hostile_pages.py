@@ -17,6 +17,8 @@ from storage.db import create_archive_engine
 pytestmark = pytest.mark.integration
 
 HTML = (("Content-Type", "text/html; charset=utf-8"),)
+DECLARED = '<meta property="og:type" content="article">'
+"""The broken page has no headline; it says it is an article, so only its markup is on trial."""
 PROSE = "<p>" + "Sleep is when the body repairs muscles and memory settles. " * 20 + "</p>"
 INDEX = b"""<html><body><a href="/huge.html">huge</a> <a href="/stalled.html">stalled</a>
 <a href="/broken.html">broken</a> <a href="/empty.html">empty</a>
@@ -31,7 +33,9 @@ def hostile_site() -> DemoSite:
         "/huge.html": Page(200, HTML, b"<html><body>" + b"<p>padding</p>" * 200_000),
         "/stalled.html": Page(200, HTML, article.encode(), delay=3.0),
         "/broken.html": Page(
-            200, HTML, b"<html><title>Broken</title><body><div><p><b>unclosed" + PROSE.encode()
+            200,
+            HTML,
+            f"<html><title>Broken</title>{DECLARED}<body><div><p><b>unclosed{PROSE}".encode(),
         ),
         "/empty.html": Page(200, HTML, b""),
         "/ok.html": Page(200, HTML, article.encode()),
