@@ -101,3 +101,33 @@ def test_internal_offsite_and_other_scheme_urls_are_refused_on_record(tmp_path):
     assert "refused              5" in result.stdout
     assert "private_address: 3" in result.stdout
     assert "errors               0" in result.stdout
+
+
+@pytest.mark.integration
+def test_pages_beyond_the_host_cap_are_refused_on_record_and_never_requested(tmp_path):
+    links = " ".join(f'<a href="/p{n}.html">p{n}</a>' for n in range(10))
+    pages = {
+        "/robots.txt": Page(200, (("Content-Type", "text/plain"),), b"User-agent: *\n"),
+        "/": page(links),
+        **{f"/p{n}.html": page(f"<h1>Page {n}</h1>{PROSE}") for n in range(10)},
+    }
+    with DemoServer(DemoSite(pages=pages, truth={})) as server:
+        db = f"sqlite:///{tmp_path / 'archive.db'}"
+        result = subprocess.run(
+            [sys.executable, "-m", "crawler", "crawl", server.url + "/", "--db", db,
+             "--no-sitemap", "--no-revisit", "-s", "HOST_MAX_PAGES=4"],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        requested = [path for path in server.requested_paths if path != "/robots.txt"]
+        base = server.url
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(requested) == 4, requested
+    engine = create_archive_engine(db)
+    with Session(engine) as s:
+        capped = list(
+            s.scalars(select(m.Fetch.url).where(m.Fetch.error == "host_page_cap"))
+        )
+    engine.dispose()
+    assert len(capped) == len(pages) - 1 - len(requested)
+    assert not {url.removeprefix(base) for url in capped} & set(requested)
+    assert f"host_page_cap: {len(capped)}" in result.stdout
