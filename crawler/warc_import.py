@@ -52,10 +52,9 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the installed extras
     raise CrawlError("WARC import needs warcio: pip install 'healtharchive[warc]'") from exc
 
+from storage.warc import FAILURES_URI, REQUESTED_HEADER, RUN_HEADER
+
 CAPTURE_META = "warc_capture"
-RUN_HEADER = "HealthArchive-Crawl-Run"
-REQUESTED_HEADER = "HealthArchive-Requested-URI"
-FAILURES_URI = "urn:healtharchive:failed-fetches"
 DECODED_HEADERS = ("content-encoding", "transfer-encoding")
 
 
