@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 
 import lxml.html
 
@@ -39,8 +40,8 @@ RELATED_HEADING_RE = re.compile(
     re.I,
 )
 POPULAR_HEADING_RE = re.compile(
-    r"trending|popular|most\s+(?:read|viewed|shared|commented)|latest|热门|排行|热点|最新|"
-    r"编辑推荐|ランキング|人気",
+    r"trending|popular|most\s+(?:read|viewed|shared|commented)|latest|top\s+(?:stories|news)|"
+    r"headlines|热门|排行|热点|最新|要闻|头条|编辑推荐|ランキング|人気|주요\s*뉴스|인기|많이\s*본",
     re.I,
 )
 RELATED_NAME_RE = re.compile(
@@ -63,10 +64,21 @@ GENERIC_LINK_RE = re.compile(
 NAVIGATION_PATH_RE = re.compile(
     r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
     r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider)|"
-    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account)(?:[/?#]|$)",
+    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account|contact(?:-us)?|about(?:-us)?|"
+    r"privacy(?:-policy)?|terms(?:-of-(?:use|service))?|advertise|careers)(?:[/?#]|$)",
     re.I,
 )
-"""Tag, channel, author, directory and account pages sit beside articles in related blocks."""
+"""Tag, channel, author, directory, account and site-information pages sit beside articles in
+related blocks."""
+MEDIA_PATH_RE = re.compile(
+    r"/(?:videos?|videoshow|photos?|photostory|photo-?galler(?:y|ies)|galler(?:y|ies)|"
+    r"slideshows?|cartoons?|infographics?|podcasts?|audio|downloads?)(?:[/?#]|$)",
+    re.I,
+)
+"""Videos, photo stories, cartoons and downloads a recommendation feed mixes in: no text to
+archive, so no related article."""
+SECTION_FRONT_RE = re.compile(r"/(?:index|default)\.\w+$", re.I)
+"""A path ending in ``index.html`` is a channel's front page, not an article."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
@@ -142,7 +154,10 @@ def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
     """A link that reads like another article of the same site."""
     if not anchor.url or anchor.chrome or site(anchor.url) != own_site:
         return False
-    if NAVIGATION_PATH_RE.search(anchor.url):
+    path = urlsplit(anchor.url).path
+    if NAVIGATION_PATH_RE.search(anchor.url) or MEDIA_PATH_RE.search(path):
+        return False
+    if SECTION_FRONT_RE.search(path):
         return False
     if GENERIC_LINK_RE.match(anchor.text) or is_section_of(anchor.url, page_url):
         return False
