@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urlsplit
 
@@ -57,12 +58,14 @@ class Anchor:
     @functools.cached_property
     def text(self) -> str:
         """Visible text, whitespace collapsed."""
-        return " ".join(self.element.text_content().split())
+        return " ".join("".join(_printed_texts(self.element)).split())
 
     @functools.cached_property
     def pieces(self) -> tuple[str, ...]:
         """The text nodes the link prints, in order: ``("Prev", "Previous", "Title")``."""
-        return tuple(filter(None, (" ".join(piece.split()) for piece in self.element.itertext())))
+        return tuple(
+            filter(None, (" ".join(piece.split()) for piece in _printed_texts(self.element)))
+        )
 
     @functools.cached_property
     def title(self) -> str:
@@ -225,6 +228,19 @@ def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
             return label, after_link
         element = parent
     return "", False
+
+
+def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The element's text nodes without those of scripts and styles inside it (a teaser link
+    that carries its own lazy-loading ``<script>``)."""
+    if next(element.iter(*SKIPPED_TAGS), None) is None:
+        yield from element.itertext()
+        return
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in SKIPPED_TAGS:
+            yield from _printed_texts(child)
+        yield child.tail or ""
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:

@@ -55,14 +55,15 @@ INLINE_LABEL_RE = re.compile(
     re.I,
 )
 GENERIC_LINK_RE = re.compile(
-    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all\b.*|see\s+all|更多|"
+    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|(?:view|see)\s+all\b.*|更多|"
     r"阅读全文|查看更多)\W*$|\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
     r"upgrade|donate)\b|订阅|登录|注册",
     re.I,
 )
 """Links that lead to an action or a listing, whatever block they sit in."""
 NAVIGATION_PATH_RE = re.compile(
-    r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
+    r"/(?:tags?|category|categories|topics?|authors?|contributors?|editors?|writers?|search|label|"
+    r"staff|team|people|profiles?|"
     r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider)|"
     r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account|contact(?:-us)?|about(?:-us)?|"
     r"privacy(?:-policy)?|terms(?:-of-(?:use|service))?|advertise|careers)(?:[/?#]|$)",
@@ -99,6 +100,8 @@ AD_WIDGET_RE = re.compile(
 )
 BLOCK_TAGS = frozenset({"li", "p", "div", "dd", "dt", "td", "article", "section"})
 CONTAINER_TAGS = frozenset({"div", "section", "aside", "ul", "ol"})
+CONTROL_TAGS = frozenset({"button", "label", "option", "select"})
+"""A "Related topics" button opens the site's section menu: a control, not a heading."""
 
 
 def related_links(
@@ -179,9 +182,16 @@ def _headed_blocks(
 ) -> Iterator[list[lxml.html.HtmlElement]]:
     """Links following a "Related" / "相关文章" style heading, up to the next heading."""
     for element in worded:
+        if _in_control(element):
+            continue
         text = _short_text(element, MAX_HEADING_CHARS)
         if text and RELATED_HEADING_RE.match(text):
             yield _links_after(element, named, wanted)
+
+
+def _in_control(element: lxml.html.HtmlElement) -> bool:
+    parent = element.getparent()
+    return element.tag in CONTROL_TAGS or (parent is not None and parent.tag in CONTROL_TAGS)
 
 
 def _links_after(

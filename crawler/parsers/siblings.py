@@ -364,11 +364,16 @@ def _small_card(element: lxml.html.HtmlElement) -> bool:
 
 
 def _acceptable(anchor: Anchor, page_url: str, base: str) -> bool:
-    if not anchor.url or PAGINATION_TEXT_RE.search(anchor.text):
+    if not anchor.url or _pagination_words(anchor):
         return False
     if TAXONOMY_PATH_RE.search(anchor.url):
         return False
     return not (is_section_of(anchor.url, page_url) or _is_pagination(anchor.url, base))
+
+
+def _pagination_words(anchor: Anchor) -> bool:
+    """The link's text or its tooltip says "Next page": ``<a title="Next page">NEXT</a>``."""
+    return any(PAGINATION_TEXT_RE.search(text) for text in (anchor.text, anchor.title) if text)
 
 
 def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
