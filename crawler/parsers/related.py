@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, text_before, url_key
+from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, url_key
 from crawler.parsers.document import Document
 from crawler.parsers.records import Link
 from crawler.parsers.urls import join_url
@@ -324,7 +324,7 @@ def _teaser_item(anchor: Anchor) -> lxml.html.HtmlElement | None:
 
 
 def _inline_labelled(anchor: Anchor) -> bool:
-    before, _ = text_before(anchor.element)
+    before, _ = anchor.before
     return bool(before) and bool(INLINE_LABEL_RE.match(before))
 
 

@@ -141,6 +141,26 @@ LABEL_EVIDENCE, CLASS_EVIDENCE, REL_EVIDENCE = 3, 2, 1
 
 
 @dataclass(frozen=True)
+class _Cues:
+    """Which anchors show a label word or arrow of either direction, in their text or just
+    before them: read once for both directions, and the only anchors whose labels are parsed."""
+
+    in_text: frozenset[int]
+    before: frozenset[int]
+
+    @classmethod
+    def of(cls, anchors: list[Anchor]) -> _Cues:
+        return cls(
+            in_text=frozenset(anchor.index for anchor in anchors if CUE_RE.search(anchor.text)),
+            before=frozenset(
+                anchor.index
+                for anchor in anchors
+                if (before := anchor.before[0]) and CUE_RE.search(before)
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class _Page:
     """What one page offers every anchor's check, computed once."""
 
@@ -153,6 +173,7 @@ class _Page:
     caption_holders: frozenset[lxml.html.HtmlElement]
     navigation: frozenset[lxml.html.HtmlElement]
     """Anchors inside a post-navigation block."""
+    cues: _Cues
 
 
 def sibling_links(doc: Document) -> Siblings:
@@ -171,8 +192,9 @@ def sibling_links(doc: Document) -> Siblings:
     )
     anchors = [anchor for anchor in scan.anchors if not anchor.noise]
     navigation = frozenset(anchor for block in scan.named[NAVIGATION] for anchor in block.iter("a"))
+    cues = _Cues.of(anchors)
     previous, following = (
-        _sibling(anchors, _page(doc.url, base, article, labels, scan.worded, navigation))
+        _sibling(anchors, _page(doc.url, base, article, labels, scan.worded, navigation, cues))
         for labels in (PREVIOUS, NEXT)
     )
     if article:
@@ -189,6 +211,7 @@ def _page(
     labels: _Labels,
     worded: list[lxml.html.HtmlElement],
     navigation: frozenset[lxml.html.HtmlElement],
+    cues: _Cues,
 ) -> _Page:
     captions = set()
     for owner in worded:
@@ -200,7 +223,7 @@ def _page(
             owner = parent
         captions.add(owner)
     holders = frozenset(caption.getparent() for caption in captions)
-    return _Page(url, base, article, labels, frozenset(captions), holders, navigation)
+    return _Page(url, base, article, labels, frozenset(captions), holders, navigation, cues)
 
 
 def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
@@ -224,7 +247,7 @@ def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
 def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
     """How strongly ``anchor`` claims this direction, and its text without the label."""
     labels = page.labels
-    inside = _inside_label(anchor, labels) if CUE_RE.search(anchor.text) else None
+    inside = _inside_label(anchor, labels) if anchor.index in page.cues.in_text else None
     if inside is not None:
         text, worded = inside
         if worded or _lone_arrow(anchor, labels):
@@ -234,7 +257,7 @@ def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
         return LABEL_EVIDENCE, _clean(anchor.text)
     if anchor.element in page.navigation and _named(anchor, labels):
         return CLASS_EVIDENCE, _clean(anchor.text)
-    if page.article and _rel(anchor.element) & labels.rels:
+    if page.article and anchor.rels & labels.rels:
         return REL_EVIDENCE, _clean(anchor.text)
     return None
 
@@ -286,8 +309,8 @@ def _label_beside(anchor: Anchor, page: _Page) -> bool:
     """A label printed next to the link: in the text just before it, or as the caption
     element before the link or before the small navigation card holding it."""
     labels = page.labels
-    before, after_link = text_before(anchor.element)
-    if before:
+    before, after_link = anchor.before
+    if anchor.index in page.cues.before:
         if labels.words_before.search(before):
             return True
         if labels.arrow_before.match(before):
