@@ -156,14 +156,12 @@ def scan_page(
         tag = element.tag
         if tag in SKIPPED_TAGS:
             continue
-        attributes = element.attrib
-        if attributes:
-            if (
-                "hidden" in attributes or "aria-hidden" in attributes or "style" in attributes
-            ) and _hidden(element):
+        keys = element.keys()
+        if keys:
+            if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and _hidden(element):
                 continue
-            if "class" in attributes or "id" in attributes:
-                label = f"{attributes.get('class', '')} {attributes.get('id', '')}"
+            if "class" in keys or "id" in keys:
+                label = f"{element.get('class', '')} {element.get('id', '')}"
                 hit = label_hits.get(label)
                 if hit is None:
                     hit = label_hits[label] = prefilter.search(label.lower()) is not None
@@ -172,7 +170,7 @@ def scan_page(
                     for key, pattern in names.items():
                         if pattern.search(label):
                             named[key].append(element)
-            if "aria-label" in attributes and "breadcrumb" in attributes["aria-label"].lower():
+            if "aria-label" in keys and "breadcrumb" in element.get("aria-label", "").lower():
                 context = _Context(context.noise, True, context.chrome, context.sectioned)
         if tag in CHROME_TAGS and not context.chrome and not context.sectioned:
             context = _Context(context.noise, context.breadcrumb, True, False)
@@ -295,8 +293,13 @@ def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
 
 def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
     """The element's text nodes without those of scripts and styles inside it (a teaser link
-    that carries its own lazy-loading ``<script>``)."""
-    if next(element.iter(*SKIPPED_TAGS), None) is None:
+    that carries its own lazy-loading ``<script>``). Most links have no child element at all,
+    and few a script, so those are answered without walking the link."""
+    if not len(element):
+        if element.text:
+            yield element.text
+        return
+    if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
         yield from element.itertext()
         return
     yield element.text or ""
