@@ -64,10 +64,15 @@ class _lazy(Generic[T]):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Anchor:
     """One visible ``<a href>`` with a real target; its text and target are read when first
-    asked for, since most of a page's anchors are never looked at twice."""
+    asked for, since most of a page's anchors are never looked at twice.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, and a page
+    makes hundreds of anchors. Nothing assigns to one after the scan; two anchors are equal
+    only when they are the same object.
+    """
 
     element: lxml.html.HtmlElement
     base: str

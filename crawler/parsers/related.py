@@ -89,7 +89,8 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_CHARS = 60
 HEADING_LEVELS = 3
 """How far up from a heading to look for the links it introduces."""
-TEASER_CUT_RE = re.compile(r"(?:\.\.\.?|…)\s*$")
+TEASER_CUTS = ("..", "…")
+"""How a cut teaser title ends ("...", "..", "…"); link text has no trailing spaces."""
 MIN_TEASER_RUN = 3
 MAX_TEASER_CHARS = 300
 TEASER_LINK_SHARE = 0.8
@@ -272,7 +273,7 @@ def _teaser_runs(anchors: list[Anchor]) -> set[lxml.html.HtmlElement]:
     title is cut with "…" and makes up nearly all of the item's text."""
     by_container: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     for anchor in anchors:
-        if not TEASER_CUT_RE.search(anchor.text):
+        if not anchor.text.endswith(TEASER_CUTS):
             continue
         item = _teaser_item(anchor)
         if item is not None and (container := item.getparent()) is not None:

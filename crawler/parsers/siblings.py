@@ -195,10 +195,19 @@ def sibling_links(doc: Document) -> Siblings:
     anchors = [anchor for anchor in scan.anchors if not anchor.noise]
     navigation = frozenset(anchor for block in scan.named[NAVIGATION] for anchor in block.iter("a"))
     cues = _Cues.of(anchors)
-    previous, following = (
-        _sibling(anchors, _page(doc.url, base, article, labels, scan.worded, navigation, cues))
+    marked = [
+        anchor
+        for anchor in anchors
+        if anchor.index in cues.in_text
+        or anchor.index in cues.before
+        or anchor.element in navigation
+        or (article and anchor.element.get("rel"))
+    ]
+    pages = (
+        _page(doc.url, base, article, labels, scan.worded, navigation, cues)
         for labels in (PREVIOUS, NEXT)
     )
+    previous, following = (_sibling(anchors if page.captions else marked, page) for page in pages)
     if article:
         previous = previous or _rel_link(doc, base, PREVIOUS.rels)
         following = following or _rel_link(doc, base, NEXT.rels)
@@ -229,7 +238,12 @@ def _page(
 
 
 def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
-    """The best-evidenced link in one direction; the first on the page among equals."""
+    """The best-evidenced link in one direction; the first on the page among equals.
+
+    Without a caption on the page, only links with a label word or arrow in or before them,
+    in a post-navigation block or with a ``rel`` can claim a direction (see :func:`_read`),
+    so the caller passes only those.
+    """
     best: tuple[int, Link] | None = None
     for anchor in anchors:
         found = _read(anchor, page)
