@@ -56,11 +56,13 @@ INLINE_LABEL_RE = re.compile(
 )
 GENERIC_LINK_RE = re.compile(
     r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|(?:view|see)\s+all\b.*|更多|"
-    r"阅读全文|查看更多)\W*$|\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
+    r"阅读全文|查看更多|find\s+an?(?:\s+[\w-]+){1,2})\W*$|"
+    r"\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
     r"upgrade|donate)\b|订阅|登录|注册",
     re.I,
 )
-"""Links that lead to an action or a listing, whatever block they sit in."""
+"""Links that lead to an action or a listing, whatever block they sit in ("Find a GMAT tutor"
+is a directory, however the site spells its address)."""
 NAVIGATION_PATH_RE = re.compile(
     r"/(?:tags?|category|categories|topics?|authors?|contributors?|editors?|writers?|search|label|"
     r"staff|team|people|profiles?|"
