@@ -8,8 +8,10 @@ sit inside the subtree (sidebars, hidden widgets, reference sections) is left ou
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import lxml.html
 
@@ -126,8 +128,7 @@ class Block:
         return self.link_chars / len(self.text) if self.text else 0.0
 
 
-@dataclass
-class _Piece:
+class _Piece(NamedTuple):
     text: str
     bold: bool
     link: bool
@@ -164,9 +165,14 @@ def collapse(text: str) -> str:
 
 def is_skipped(element: lxml.html.HtmlElement, root_chars: int) -> bool:
     """Whether the element is boilerplate or hidden and should be read as if absent."""
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         return True
-    if element.tag in SKIPPED_TAGS or _hidden(element):
+    if tag in SKIPPED_TAGS:
+        return True
+    if not element.attrib:
+        return False
+    if _hidden(element):
         return True
     return _boilerplate_named(element) and (
         len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
@@ -251,7 +257,9 @@ def _inline(element: lxml.html.HtmlElement, lines: _Lines, bold: bool, link: boo
 
 def _flush(lines: _Lines, blocks: list[Block]) -> None:
     for pieces in lines.lines:
-        text = collapse("".join(piece.text for piece in pieces))
+        if not pieces:
+            continue
+        text = collapse("".join([piece.text for piece in pieces]))
         if not text:
             continue
         lead = _bold_lead(pieces)
@@ -271,18 +279,27 @@ def _bold_lead(pieces: list[_Piece]) -> str:
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
-    return (
-        element.get("hidden") is not None
-        or element.get("aria-hidden", "").lower() == "true"
-        or bool(HIDDEN_STYLE_RE.search(element.get("style", "")))
+    attributes = element.attrib
+    return bool(attributes) and (
+        "hidden" in attributes
+        or attributes.get("aria-hidden", "").lower() == "true"
+        or bool(HIDDEN_STYLE_RE.search(attributes.get("style", "")))
     )
 
 
 def _boilerplate_named(element: lxml.html.HtmlElement) -> bool:
     """Class or id names a sidebar, menu or widget. A heading's id is an anchor made from its
     own words ("h-4-times-for-social-media"), so only its class counts."""
-    identifier = "" if element.tag in HEADING_RANKS else element.get("id", "")
-    names = f"{element.get('class', '')} {identifier}"
+    classes = element.get("class")
+    identifier = None if element.tag in HEADING_RANKS else element.get("id")
+    if classes is None and identifier is None:
+        return False
+    return _boilerplate_names(f"{classes or ''} {identifier or ''}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _boilerplate_names(names: str) -> bool:
+    """Themes repeat a few class names on every element and every page: each is read once."""
     if MOST_READ_RE.search(names):
         return True
     return any(token.lower() in BOILERPLATE_TOKENS for token in TOKEN_SPLIT_RE.split(names))

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urldefrag, urlsplit
 
+import lxml.etree
 import lxml.html
 
 from crawler.parsers.urls import join_url
@@ -34,10 +38,41 @@ SECOND_LEVEL_LABELS = frozenset({"co", "com", "net", "org", "gov", "edu", "ac", 
 """``example.com.cn`` and ``example.co.uk`` are one site each: three labels, not two."""
 
 
-@dataclass(frozen=True)
+T = TypeVar("T")
+
+
+class _lazy(Generic[T]):
+    """:class:`functools.cached_property` without its lock: Python 3.11 takes one on every
+    first read, which costs more than reading most anchors' text."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type) -> _lazy[T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type) -> _lazy[T] | T:
+        if instance is None:
+            return self
+        value = self.compute(instance)
+        instance.__dict__[self.name] = value
+        return value
+
+
+@dataclass(eq=False)
 class Anchor:
     """One visible ``<a href>`` with a real target; its text and target are read when first
-    asked for, since most of a page's anchors are never looked at twice."""
+    asked for, since most of a page's anchors are never looked at twice.
+
+    Not frozen: a frozen dataclass sets each field through ``object.__setattr__``, and a page
+    makes hundreds of anchors. Nothing assigns to one after the scan; two anchors are equal
+    only when they are the same object.
+    """
 
     element: lxml.html.HtmlElement
     base: str
@@ -49,24 +84,36 @@ class Anchor:
     chrome: bool
     """Inside the site's ``<header>``, ``<nav>`` or ``<footer>`` (not an article's own)."""
 
-    @functools.cached_property
+    @_lazy
     def url(self) -> str:
         """Absolute target; empty when the href makes no valid URL (``http://[::1``)."""
         return join_url(self.base, self.element.get("href", "")) or ""
 
-    @functools.cached_property
+    @_lazy
     def text(self) -> str:
         """Visible text, whitespace collapsed."""
-        return " ".join(self.element.text_content().split())
+        return " ".join("".join(_printed_texts(self.element)).split())
 
-    @functools.cached_property
+    @_lazy
     def pieces(self) -> tuple[str, ...]:
         """The text nodes the link prints, in order: ``("Prev", "Previous", "Title")``."""
-        return tuple(filter(None, (" ".join(piece.split()) for piece in self.element.itertext())))
+        return tuple(
+            filter(None, (" ".join(piece.split()) for piece in _printed_texts(self.element)))
+        )
 
-    @functools.cached_property
+    @_lazy
     def title(self) -> str:
         return " ".join(self.element.get("title", "").split())
+
+    @_lazy
+    def before(self) -> tuple[str, bool]:
+        """:func:`text_before` the link, asked by the sibling and the related-link finders."""
+        return text_before(self.element)
+
+    @_lazy
+    def rels(self) -> frozenset[str]:
+        """The link's ``rel`` values, lower case."""
+        return frozenset(self.element.get("rel", "").lower().split())
 
 
 @dataclass(frozen=True)
@@ -87,15 +134,23 @@ def scan_page(
     words: re.Pattern[str],
 ) -> PageScan:
     """Walk the page once, keeping every visible anchor with a usable target and the elements
-    named or worded as asked. Hidden subtrees, scripts and templates are skipped whole."""
+    named or worded as asked. Hidden subtrees, scripts and templates are skipped whole.
+
+    The name and word patterns ignore case and spell their letters in lower case: each class
+    label and short text is lowered once and matched without ``re.IGNORECASE`` (several times
+    faster on the long utility-class labels of modern themes), and a label or text met again
+    on the page (most are) is not matched again.
+    """
     anchors: list[Anchor] = []
     named: dict[str, list[lxml.html.HtmlElement]] = {key: [] for key in names}
-    prefilter = re.compile(
+    prefilter = _lowered(
         "|".join(
             pattern.pattern for pattern in (NOISE_NAME_RE, BREADCRUMB_NAME_RE, *names.values())
-        ),
-        re.I,
+        )
     )
+    word_filter = _lowered(words.pattern)
+    label_hits: dict[str, bool] = {}
+    text_hits: dict[str, bool] = {}
     worded: list[lxml.html.HtmlElement] = []
     body = tree.find("body")
     stack: list[tuple[lxml.html.HtmlElement, _Context]] = [
@@ -103,35 +158,49 @@ def scan_page(
     ]
     while stack:
         element, context = stack.pop()
-        attributes = element.attrib
-        if element.tag in SKIPPED_TAGS or (
-            ("hidden" in attributes or "aria-hidden" in attributes or "style" in attributes)
-            and _hidden(element)
-        ):
+        tag = element.tag
+        if tag in SKIPPED_TAGS:
             continue
-        if (
-            ("class" in attributes or "id" in attributes)
-            and (label := f"{attributes.get('class', '')} {attributes.get('id', '')}")
-            and prefilter.search(label)
-        ):
-            context = context.entering(label, element)
-            for key, pattern in names.items():
-                if pattern.search(label):
-                    named[key].append(element)
-        if "aria-label" in attributes and "breadcrumb" in attributes["aria-label"].lower():
-            context = _Context(context.noise, True, context.chrome, context.sectioned)
-        if element.tag in CHROME_TAGS and not context.chrome and not context.sectioned:
+        keys = element.keys()
+        if keys:
+            if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and _hidden(element):
+                continue
+            if "class" in keys or "id" in keys:
+                label = f"{element.get('class', '')} {element.get('id', '')}"
+                hit = label_hits.get(label)
+                if hit is None:
+                    hit = label_hits[label] = prefilter.search(label.lower()) is not None
+                if hit:
+                    context = context.entering(label, element)
+                    for key, pattern in names.items():
+                        if pattern.search(label):
+                            named[key].append(element)
+            if "aria-label" in keys and "breadcrumb" in element.get("aria-label", "").lower():
+                context = _Context(context.noise, True, context.chrome, context.sectioned)
+        if tag in CHROME_TAGS and not context.chrome and not context.sectioned:
             context = _Context(context.noise, context.breadcrumb, True, False)
-        elif element.tag in SECTIONING_TAGS and not context.sectioned:
+        elif tag in SECTIONING_TAGS and not context.sectioned:
             context = _Context(context.noise, context.breadcrumb, context.chrome, True)
         text = element.text
-        if text and len(text) <= MAX_WORDED_TEXT and words.search(text):
-            worded.append(element)
-        if element.tag == "a":
+        if text and len(text) <= MAX_WORDED_TEXT:
+            hit = text_hits.get(text)
+            if hit is None:
+                hit = text_hits[text] = word_filter.search(text.lower()) is not None
+            if hit:
+                worded.append(element)
+        if tag == "a":
             _add_anchor(anchors, element, base, context)
             continue
-        stack.extend((child, context) for child in reversed(element) if isinstance(child.tag, str))
+        stack.extend(
+            zip(element.iterchildren(reversed=True, tag=lxml.etree.Element), repeat(context))
+        )
     return PageScan(anchors=anchors, named=named, worded=worded)
+
+
+@functools.lru_cache(maxsize=16)
+def _lowered(source: str) -> re.Pattern[str]:
+    """``source`` compiled to match lowered text without ``re.IGNORECASE``."""
+    return re.compile(source)
 
 
 @dataclass(frozen=True)
@@ -225,6 +294,24 @@ def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
             return label, after_link
         element = parent
     return "", False
+
+
+def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The element's text nodes without those of scripts and styles inside it (a teaser link
+    that carries its own lazy-loading ``<script>``). Most links have no child element at all,
+    and few a script, so those are answered without walking the link."""
+    if not len(element):
+        if element.text:
+            yield element.text
+        return
+    if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
+        yield from element.itertext()
+        return
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in SKIPPED_TAGS:
+            yield from _printed_texts(child)
+        yield child.tail or ""
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:

@@ -51,6 +51,13 @@ day"); inside a sentence "take 2. 5 more" stays prose."""
 BOUNDARY_MARKER_RE = re.compile(
     rf"(?:^|(?<=[.:;!?])\s+|(?<=[。：；！？])\s*){MARKER_BODY}", re.VERBOSE
 )
+MARKER_FIRST_CHARS = frozenset("123456789(（第一二三四五六七八九十ST") | {
+    chr(code) for code in range(CIRCLED_FIRST, CIRCLED_LAST + 1)
+}
+"""Every character a marker can open with."""
+POSSIBLE_BOUNDARY_MARKER_RE = re.compile(r"[.:;!?。：；！？]\s*[1-9(（①-⑳第一二三四五六七八九十ST]")
+"""A cheap test that a clause end is followed by something a marker could open with: most
+paragraphs have none, and the full marker pattern is slow to try at every position."""
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\"'”’)]*(?:\s|$))|[。！？]")
 ABBREVIATION_RE = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|approx|incl|No|Fig)|\b[A-Z])$"
@@ -87,6 +94,8 @@ def leading_marker(text: str) -> Marker | None:
 
 def boundary_markers(text: str) -> tuple[Marker, ...]:
     """Every marker standing at the start of the text or right after a sentence/clause end."""
+    if text[:1] not in MARKER_FIRST_CHARS and not POSSIBLE_BOUNDARY_MARKER_RE.search(text):
+        return ()
     return tuple(_marker(match) for match in BOUNDARY_MARKER_RE.finditer(text))
 
 

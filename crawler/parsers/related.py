@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, text_before, url_key
+from crawler.parsers.anchors import Anchor, is_below, is_section_of, site, url_key
 from crawler.parsers.document import Document
 from crawler.parsers.records import Link
 from crawler.parsers.urls import join_url
@@ -39,8 +40,8 @@ RELATED_HEADING_RE = re.compile(
     re.I,
 )
 POPULAR_HEADING_RE = re.compile(
-    r"trending|popular|most\s+(?:read|viewed|shared|commented)|latest|热门|排行|热点|最新|"
-    r"编辑推荐|ランキング|人気",
+    r"trending|popular|most\s+(?:read|viewed|shared|commented)|latest|top\s+(?:stories|news)|"
+    r"headlines|热门|排行|热点|最新|要闻|头条|编辑推荐|ランキング|人気|주요\s*뉴스|인기|많이\s*본",
     re.I,
 )
 RELATED_NAME_RE = re.compile(
@@ -54,19 +55,33 @@ INLINE_LABEL_RE = re.compile(
     re.I,
 )
 GENERIC_LINK_RE = re.compile(
-    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|view\s+all\b.*|see\s+all|更多|"
-    r"阅读全文|查看更多)\W*$|\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
+    r"^\W*(?:read\s+more|more|continue\s+reading|see\s+more|(?:view|see)\s+all\b.*|更多|"
+    r"阅读全文|查看更多|find\s+an?(?:\s+[\w-]+){1,2})\W*$|"
+    r"\b(?:subscribe|subscription|sign\s+up|log\s+in|newsletter|"
     r"upgrade|donate)\b|订阅|登录|注册",
     re.I,
 )
-"""Links that lead to an action or a listing, whatever block they sit in."""
+"""Links that lead to an action or a listing, whatever block they sit in ("Find a GMAT tutor"
+is a directory, however the site spells its address)."""
 NAVIGATION_PATH_RE = re.compile(
-    r"/(?:tags?|category|categories|topics?|authors?|search|label|staff|team|people|profiles?|"
+    r"/(?:tags?|category|categories|topics?|authors?|contributors?|editors?|writers?|search|label|"
+    r"staff|team|people|profiles?|"
     r"users?|members?|doctors?|physicians|providers|locations|find-a-(?:doctor|provider)|"
-    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account)(?:[/?#]|$)",
+    r"[\w-]*subscri(?:be|ptions?)|login|signup|register|account|contact(?:-us)?|about(?:-us)?|"
+    r"privacy(?:-policy)?|terms(?:-of-(?:use|service))?|advertise|careers)(?:[/?#]|$)",
     re.I,
 )
-"""Tag, channel, author, directory and account pages sit beside articles in related blocks."""
+"""Tag, channel, author, directory, account and site-information pages sit beside articles in
+related blocks."""
+MEDIA_PATH_RE = re.compile(
+    r"/(?:videos?|videoshow|photos?|photostory|photo-?galler(?:y|ies)|galler(?:y|ies)|"
+    r"slideshows?|cartoons?|infographics?|podcasts?|audio|downloads?)(?:[/?#]|$)",
+    re.I,
+)
+"""Videos, photo stories, cartoons and downloads a recommendation feed mixes in: no text to
+archive, so no related article."""
+SECTION_FRONT_RE = re.compile(r"/(?:index|default)\.\w+$", re.I)
+"""A path ending in ``index.html`` is a channel's front page, not an article."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 MIN_TITLE_WORDS = 3
 MIN_TITLE_CHARS = 25
@@ -76,7 +91,8 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_CHARS = 60
 HEADING_LEVELS = 3
 """How far up from a heading to look for the links it introduces."""
-TEASER_CUT_RE = re.compile(r"(?:\.\.\.?|…)\s*$")
+TEASER_CUTS = ("..", "…")
+"""How a cut teaser title ends ("...", "..", "…"); link text has no trailing spaces."""
 MIN_TEASER_RUN = 3
 MAX_TEASER_CHARS = 300
 TEASER_LINK_SHARE = 0.8
@@ -87,6 +103,8 @@ AD_WIDGET_RE = re.compile(
 )
 BLOCK_TAGS = frozenset({"li", "p", "div", "dd", "dt", "td", "article", "section"})
 CONTAINER_TAGS = frozenset({"div", "section", "aside", "ul", "ol"})
+CONTROL_TAGS = frozenset({"button", "label", "option", "select"})
+"""A "Related topics" button opens the site's section menu: a control, not a heading."""
 
 
 def related_links(
@@ -142,7 +160,10 @@ def _article_link(anchor: Anchor, own_site: str, page_url: str) -> bool:
     """A link that reads like another article of the same site."""
     if not anchor.url or anchor.chrome or site(anchor.url) != own_site:
         return False
-    if NAVIGATION_PATH_RE.search(anchor.url):
+    path = urlsplit(anchor.url).path
+    if NAVIGATION_PATH_RE.search(anchor.url) or MEDIA_PATH_RE.search(path):
+        return False
+    if SECTION_FRONT_RE.search(path):
         return False
     if GENERIC_LINK_RE.match(anchor.text) or is_section_of(anchor.url, page_url):
         return False
@@ -164,9 +185,16 @@ def _headed_blocks(
 ) -> Iterator[list[lxml.html.HtmlElement]]:
     """Links following a "Related" / "相关文章" style heading, up to the next heading."""
     for element in worded:
+        if _in_control(element):
+            continue
         text = _short_text(element, MAX_HEADING_CHARS)
         if text and RELATED_HEADING_RE.match(text):
             yield _links_after(element, named, wanted)
+
+
+def _in_control(element: lxml.html.HtmlElement) -> bool:
+    parent = element.getparent()
+    return element.tag in CONTROL_TAGS or (parent is not None and parent.tag in CONTROL_TAGS)
 
 
 def _links_after(
@@ -247,7 +275,7 @@ def _teaser_runs(anchors: list[Anchor]) -> set[lxml.html.HtmlElement]:
     title is cut with "…" and makes up nearly all of the item's text."""
     by_container: dict[lxml.html.HtmlElement, list[lxml.html.HtmlElement]] = {}
     for anchor in anchors:
-        if not TEASER_CUT_RE.search(anchor.text):
+        if not anchor.text.endswith(TEASER_CUTS):
             continue
         item = _teaser_item(anchor)
         if item is not None and (container := item.getparent()) is not None:
@@ -299,7 +327,7 @@ def _teaser_item(anchor: Anchor) -> lxml.html.HtmlElement | None:
 
 
 def _inline_labelled(anchor: Anchor) -> bool:
-    before, _ = text_before(anchor.element)
+    before, _ = anchor.before
     return bool(before) and bool(INLINE_LABEL_RE.match(before))
 
 

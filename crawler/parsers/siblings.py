@@ -97,10 +97,10 @@ NEXT = _labels(
     frozenset({"next"}),
 )
 CUE_RE = re.compile(
-    rf"{PREVIOUS_ARROWS}|{NEXT_ARROWS}|prev|next|older|newer|{PREVIOUS_WORDS_ZH}|{NEXT_WORDS_ZH}",
-    re.I,
+    rf"{PREVIOUS_ARROWS}|{NEXT_ARROWS}|prev|next|older|newer|{PREVIOUS_WORDS_ZH}|{NEXT_WORDS_ZH}"
 )
-"""Something in a link's text that could be a label of either direction."""
+"""Something in a link's lowered text that could be a label of either direction (matched on
+lowered text: faster than ``re.IGNORECASE`` over every link of the page)."""
 TRAILING_ARROWS_RE = re.compile(rf"{SEPARATORS}(?:{PREVIOUS_ARROWS}|{NEXT_ARROWS})\s*$")
 PAGINATION_TEXT_RE = re.compile(
     r"^\W*(?:older|newer|previous|prev|next)\s+(?:posts|entries|articles|stories|pages?|"
@@ -141,6 +141,28 @@ LABEL_EVIDENCE, CLASS_EVIDENCE, REL_EVIDENCE = 3, 2, 1
 
 
 @dataclass(frozen=True)
+class _Cues:
+    """Which anchors show a label word or arrow of either direction, in their text or just
+    before them: read once for both directions, and the only anchors whose labels are parsed."""
+
+    in_text: frozenset[int]
+    before: frozenset[int]
+
+    @classmethod
+    def of(cls, anchors: list[Anchor]) -> _Cues:
+        return cls(
+            in_text=frozenset(
+                anchor.index for anchor in anchors if CUE_RE.search(anchor.text.lower())
+            ),
+            before=frozenset(
+                anchor.index
+                for anchor in anchors
+                if (before := anchor.before[0]) and CUE_RE.search(before.lower())
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class _Page:
     """What one page offers every anchor's check, computed once."""
 
@@ -153,6 +175,7 @@ class _Page:
     caption_holders: frozenset[lxml.html.HtmlElement]
     navigation: frozenset[lxml.html.HtmlElement]
     """Anchors inside a post-navigation block."""
+    cues: _Cues
 
 
 def sibling_links(doc: Document) -> Siblings:
@@ -171,10 +194,20 @@ def sibling_links(doc: Document) -> Siblings:
     )
     anchors = [anchor for anchor in scan.anchors if not anchor.noise]
     navigation = frozenset(anchor for block in scan.named[NAVIGATION] for anchor in block.iter("a"))
-    previous, following = (
-        _sibling(anchors, _page(doc.url, base, article, labels, scan.worded, navigation))
+    cues = _Cues.of(anchors)
+    marked = [
+        anchor
+        for anchor in anchors
+        if anchor.index in cues.in_text
+        or anchor.index in cues.before
+        or anchor.element in navigation
+        or (article and anchor.element.get("rel"))
+    ]
+    pages = (
+        _page(doc.url, base, article, labels, scan.worded, navigation, cues)
         for labels in (PREVIOUS, NEXT)
     )
+    previous, following = (_sibling(anchors if page.captions else marked, page) for page in pages)
     if article:
         previous = previous or _rel_link(doc, base, PREVIOUS.rels)
         following = following or _rel_link(doc, base, NEXT.rels)
@@ -189,6 +222,7 @@ def _page(
     labels: _Labels,
     worded: list[lxml.html.HtmlElement],
     navigation: frozenset[lxml.html.HtmlElement],
+    cues: _Cues,
 ) -> _Page:
     captions = set()
     for owner in worded:
@@ -200,11 +234,16 @@ def _page(
             owner = parent
         captions.add(owner)
     holders = frozenset(caption.getparent() for caption in captions)
-    return _Page(url, base, article, labels, frozenset(captions), holders, navigation)
+    return _Page(url, base, article, labels, frozenset(captions), holders, navigation, cues)
 
 
 def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
-    """The best-evidenced link in one direction; the first on the page among equals."""
+    """The best-evidenced link in one direction; the first on the page among equals.
+
+    Without a caption on the page, only links with a label word or arrow in or before them,
+    in a post-navigation block or with a ``rel`` can claim a direction (see :func:`_read`),
+    so the caller passes only those.
+    """
     best: tuple[int, Link] | None = None
     for anchor in anchors:
         found = _read(anchor, page)
@@ -224,7 +263,7 @@ def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
 def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
     """How strongly ``anchor`` claims this direction, and its text without the label."""
     labels = page.labels
-    inside = _inside_label(anchor, labels) if CUE_RE.search(anchor.text) else None
+    inside = _inside_label(anchor, labels) if anchor.index in page.cues.in_text else None
     if inside is not None:
         text, worded = inside
         if worded or _lone_arrow(anchor, labels):
@@ -234,7 +273,7 @@ def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
         return LABEL_EVIDENCE, _clean(anchor.text)
     if anchor.element in page.navigation and _named(anchor, labels):
         return CLASS_EVIDENCE, _clean(anchor.text)
-    if page.article and _rel(anchor.element) & labels.rels:
+    if page.article and anchor.rels & labels.rels:
         return REL_EVIDENCE, _clean(anchor.text)
     return None
 
@@ -286,8 +325,8 @@ def _label_beside(anchor: Anchor, page: _Page) -> bool:
     """A label printed next to the link: in the text just before it, or as the caption
     element before the link or before the small navigation card holding it."""
     labels = page.labels
-    before, after_link = text_before(anchor.element)
-    if before:
+    before, after_link = anchor.before
+    if anchor.index in page.cues.before:
         if labels.words_before.search(before):
             return True
         if labels.arrow_before.match(before):
@@ -364,11 +403,16 @@ def _small_card(element: lxml.html.HtmlElement) -> bool:
 
 
 def _acceptable(anchor: Anchor, page_url: str, base: str) -> bool:
-    if not anchor.url or PAGINATION_TEXT_RE.search(anchor.text):
+    if not anchor.url or _pagination_words(anchor):
         return False
     if TAXONOMY_PATH_RE.search(anchor.url):
         return False
     return not (is_section_of(anchor.url, page_url) or _is_pagination(anchor.url, base))
+
+
+def _pagination_words(anchor: Anchor) -> bool:
+    """The link's text or its tooltip says "Next page": ``<a title="Next page">NEXT</a>``."""
+    return any(PAGINATION_TEXT_RE.search(text) for text in (anchor.text, anchor.title) if text)
 
 
 def _rel_link(doc: Document, base: str, rels: frozenset[str]) -> Link | None:
