@@ -5,7 +5,9 @@ Both run as separate processes against one demo server on 127.0.0.1 with the sam
 both alike, at each site size given. Pages are the responses each crawler actually got
 (Scrapy's ``downloader/response_count``). Reported per crawler: whole-process wall time (start-up
 included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
-milliseconds per page, peak RSS; then the ratios ours/bare.
+milliseconds per page (the process and the children it waited for), peak RSS of the process
+(``ru_maxrss``) and of its whole process tree (its RSS plus its descendants', such as the
+crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare.
 
 With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
 and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter
@@ -89,37 +92,92 @@ class Run:
     pages: int
     cpu: float
     peak_mb: float
+    tree_mb: float
 
 
-def timed(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds, peak RSS in MB (``wait4`` reports per child), stdout."""
+@dataclass
+class Timed:
+    wall: float
+    cpu: float
+    peak_mb: float
+    tree_mb: float
+    stdout: str
+
+
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def tree_rss_mb(root: int) -> float:
+    """RSS of ``root`` and all its descendants now, in MB (Linux ``/proc``)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in tree:
+                tree.add(pid)
+                frontier.append(pid)
+    total = 0.0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm") as statm:
+                total += int(statm.read().split()[1]) * PAGE_MB
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def timed(command: list[str]) -> Timed:
+    """Wall and CPU seconds, peak RSS in MB of the process (``wait4``) and of its tree."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        peak_tree = [0.0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.2):
+                peak_tree[0] = max(peak_tree[0], tree_rss_mb(child.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(child.pid, 0)
+        done.set()
+        sampler.join()
         elapsed = time.perf_counter() - start
         out.seek(0)
         stdout = out.read()
     if os.waitstatus_to_exitcode(status):
         raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command, stdout)
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
+    cpu = usage.ru_utime + usage.ru_stime
+    return Timed(elapsed, cpu, usage.ru_maxrss / 1024, peak_tree[0], stdout)
 
 
 def run_ours(url: str, db: Path) -> Run:
     command = [sys.executable, "-m", "crawler", "crawl", url, "--db", str(db)]
-    wall, cpu, peak, stdout = timed(command)
-    match = PAGES_LINE.search(stdout)
+    run = timed(command)
+    match = PAGES_LINE.search(run.stdout)
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         stats = json.loads(conn.execute(text("SELECT stats FROM crawl_runs")).scalar_one())
     engine.dispose()
-    return Run(wall, float(stats["elapsed_time_seconds"]), int(match[1]) if match else 0, cpu, peak)
+    pages = int(match[1]) if match else 0
+    elapsed = float(stats["elapsed_time_seconds"])
+    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb)
 
 
 def run_bare_child(url: str) -> Run:
-    wall, cpu, peak, stdout = timed([sys.executable, __file__, "--bare-url", url])
-    report = json.loads(stdout.strip().splitlines()[-1])
-    return Run(wall, float(report["elapsed"]), int(report["pages"]), cpu, peak)
+    run = timed([sys.executable, __file__, "--bare-url", url])
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    pages, elapsed = int(report["pages"]), float(report["elapsed"])
+    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb)
 
 
 def compare(articles: int, rounds: int) -> None:
@@ -136,7 +194,7 @@ def compare(articles: int, rounds: int) -> None:
     )
     print(
         f"{'crawler':<8} {'pages':>6} {'wall s':>7} {'crawl s':>8} {'pages/s':>8} "
-        f"{'pages/s(crawl)':>15} {'CPU ms/page':>12} {'peak MB':>8}"
+        f"{'pages/s(crawl)':>15} {'CPU ms/page':>12} {'peak MB':>8} {'tree MB':>8}"
     )
     medians = {}
     for name, done in runs.items():
@@ -145,16 +203,17 @@ def compare(articles: int, rounds: int) -> None:
         crawl = statistics.median(r.elapsed for r in done)
         cpu = statistics.median(r.cpu / max(r.pages, 1) for r in done) * 1000
         peak = max(r.peak_mb for r in done)
-        medians[name] = (pages / wall, pages / crawl, cpu, peak)
+        tree = max(r.tree_mb for r in done)
+        medians[name] = (pages / wall, pages / crawl, cpu, peak, tree)
         print(
             f"{name:<8} {pages:>6.0f} {wall:>7.2f} {crawl:>8.2f} {pages / wall:>8.1f} "
-            f"{pages / crawl:>15.1f} {cpu:>12.2f} {peak:>8.0f}"
+            f"{pages / crawl:>15.1f} {cpu:>12.2f} {peak:>8.0f} {tree:>8.0f}"
         )
     ours, bare = medians["ours"], medians["bare"]
     print(
         f"ratio ours/bare: speed {ours[0] / bare[0]:.2f}x whole process, "
         f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
-        f"peak RSS {ours[3] / bare[3]:.2f}x"
+        f"peak RSS {ours[3] / bare[3]:.2f}x process, {ours[4] / bare[4]:.2f}x process tree"
     )
 
 

@@ -22,6 +22,7 @@ from crawler.profiles import SiteProfile
 from crawler.refusals import REFUSED
 from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
 from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
+from pipelines.archive import REFUSED_START
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ERROR_OUTCOMES = ("not_html", "empty_body", "parse_error")
@@ -110,6 +111,8 @@ def run_crawl(
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
+    if stats.get(REFUSED_START):
+        raise CrawlError(str(stats[REFUSED_START]))
     return summarize(stats)
 
 

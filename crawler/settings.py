@@ -83,6 +83,9 @@ PROGRESS_ENABLED = True
 PROGRESS_INTERVAL = 30.0
 PROGRESS_OUTPUT = "log"
 
+CRAWL_LOCK = True
+"""Every crawl holds its site's lock on the archive while it runs; see :mod:`pipelines.archive`."""
+
 ARCHIVE_URL = "sqlite:///archive.db"
 ARCHIVE_BATCH_SIZE = 200
 ARCHIVE_COMMIT_INTERVAL = 5.0
@@ -116,5 +119,6 @@ REDIS_SETTINGS = {
     "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
     "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
     "SCHEDULER_PERSIST": True,
+    "CRAWL_LOCK": False,
 }
 """Overrides that make several crawl processes share one queue and seen-set in Redis."""

@@ -383,8 +383,10 @@ IMPORT_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS": 1,
     "LOG_LEVEL": "WARNING",
+    "CRAWL_LOCK": False,
 }
-"""One capture at a time, in order, answered from the WARC: the crawl's parsing, not its I/O."""
+"""One capture at a time, in order, answered from the WARC: the crawl's parsing, not its I/O
+(and no site's crawl lock: an import fetches nothing from the site)."""
 
 
 def import_settings(archive_url: str, overrides: dict[str, Any] | None = None) -> Settings:

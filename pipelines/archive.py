@@ -12,19 +12,30 @@ Settings:
 * ``ARCHIVE_BATCH_SIZE`` (default 200) and ``ARCHIVE_COMMIT_INTERVAL`` (seconds, default 5).
 * ``ARCHIVE_FLUSH_RETRIES`` (default 3): attempts at close before giving up loudly.
 * ``ARCHIVE_ENABLED`` (default True): ``False`` raises ``NotConfigured``.
-* ``ARCHIVE_RUN_LOCK`` (set by ``healtharchive crawl --lock``): the crawl lock this run holds,
-  noted on its ``crawl_runs`` row so the next holder can tell the run was killed.
+* ``CRAWL_LOCK`` (default True): the run holds its site's crawl lock (:mod:`storage.locks`;
+  named after the site profile, else the start URLs' hosts) from the moment the spider opens
+  until it closes, however the crawl was started (``healtharchive crawl``, ``scrapy crawl``, a
+  scrapyd job). A second crawl of the same site on the same archive is refused before its first
+  request: its run is recorded as ``overlap``, one error line is logged, and the spider closes
+  with the reason ``overlap``. Runs a dead holder left ``running`` are marked ``killed``.
+  Workers sharing a Redis queue crawl one site together, so ``REDIS_SETTINGS`` turns it off.
+* ``ARCHIVE_RUN_LOCK`` (set by ``healtharchive crawl --lock``, which takes the lock before
+  anything else): the lock this process already holds; the pipeline then takes none itself.
+  Either way the lock is noted on the run's ``crawl_runs`` row so the next holder can tell the
+  run was killed.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from contextlib import ExitStack
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 from scrapy.spiders import Spider
+from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from twisted.internet import task
 
@@ -34,14 +45,19 @@ from crawler.signals import fetch_recorded, url_unchanged
 from pipelines.dedup import near_dup_config
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
+from storage.locks import LockHeld, crawl_lock, is_private, site_lock_name
 from storage.records import ArticleRecord, FetchRecord
-from storage.runs import finish_run, start_run
+from storage.runs import finish_run, mark_killed, record_overlap, start_run
 
 logger = logging.getLogger(__name__)
 
 STATS = "healtharchive/archive"
 INCOMPLETE = "incomplete"
 """Status of a run that could not store every record: ``crawl --resume`` completes it."""
+OVERLAP = "overlap"
+"""Close reason (and run status) of a crawl refused because its site's lock was held."""
+REFUSED_START = "healtharchive/refused_start"
+"""Stats key holding the one-line reason a crawl did not start."""
 
 
 class ArchivePipeline:
@@ -57,6 +73,8 @@ class ArchivePipeline:
         self.retries = settings.getint("ARCHIVE_FLUSH_RETRIES", 3)
         self.resumed_from = settings.getint("ARCHIVE_RESUMED_FROM", 0) or None
         self.lock = settings.get("ARCHIVE_RUN_LOCK") or None
+        self.take_lock = self.lock is None and settings.getbool("CRAWL_LOCK", True)
+        self.held = ExitStack()
         self.near_dup = near_dup_config(settings)
         self.writer: ArchiveWriter | None = None
         self.refused_once = False
@@ -71,16 +89,37 @@ class ArchivePipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         engine = create_archive_engine(self.url)
-        start_urls = list(getattr(self.crawler.spider, "start_urls", []) or [])
-        name = self.crawler.spider.name if self.crawler.spider else "unknown"
-        run_id = start_run(engine, name, start_urls, self.resumed_from, self.lock)
-        self.writer = ArchiveWriter(engine, run_id, PARSER_VERSION, self.near_dup)
-        self.stats.set_value("healtharchive/run_id", run_id)
+        running = self.crawler.spider
+        start_urls = list(getattr(running, "start_urls", []) or [])
+        name = running.name if running else "unknown"
         self.stats.set_value(
             "healtharchive/archive_url", engine.url.render_as_string(hide_password=True)
         )
+        if self.take_lock and not is_private(engine):
+            self._take_lock(engine, name, start_urls)
+        run_id = start_run(engine, name, start_urls, self.resumed_from, self.lock)
+        self.writer = ArchiveWriter(engine, run_id, PARSER_VERSION, self.near_dup)
+        self.stats.set_value("healtharchive/run_id", run_id)
         self.timer = task.LoopingCall(self._flush_quietly)
         self.timer.start(self.interval, now=False)
+
+    def _take_lock(self, engine: Engine, spider: str, start_urls: list[str]) -> None:
+        """Hold the site's lock until the spider closes, or refuse the crawl on record."""
+        site = getattr(self.crawler.spider, "site", None)
+        lock = site_lock_name(start_urls, site.name if site else None)
+        try:
+            self.held.enter_context(crawl_lock(engine, lock))
+        except LockHeld as exc:
+            run_id = record_overlap(engine, spider, start_urls, lock)
+            engine.dispose()
+            message = f"{exc}; not started (run #{run_id} recorded as '{OVERLAP}')"
+            self.stats.set_value("healtharchive/run_id", run_id)
+            self.stats.set_value(REFUSED_START, message)
+            logger.error("%s", message)
+            raise CloseSpider(OVERLAP) from exc
+        for run_id in mark_killed(engine, lock):
+            logger.warning("crawl run #%d ended without finishing: marked 'killed'", run_id)
+        self.lock = lock
 
     def fetch_recorded(self, fetch: FetchItem) -> None:
         if self.writer is None:
@@ -141,6 +180,10 @@ class ArchivePipeline:
             finish_run(self.writer.engine, self.writer.run_id, status, stats)
         except DBAPIError as exc:
             logger.error("could not record the crawl run's stats: %s", exc.orig)
+        try:
+            self.held.close()
+        except DBAPIError as exc:
+            logger.warning("crawl lock released with its connection: %s", _first_line(exc))
         self.writer.engine.dispose()
 
     def _flush_quietly(self) -> bool:

@@ -2,10 +2,16 @@
 
 Both are pure functions of extracted text so the pipelines (at crawl time) and ``reparse``
 (offline) compute identical values.
+
+The MinHash is datasketch's (2.x, its default ``affine32`` scheme, ``crc32`` as the shingle
+hash) computed here in a few numpy lines: signatures already stored stay comparable, the
+per-seed permutations are drawn once per process instead of once per page, and a crawl does not
+import datasketch, whose import (scipy with it) took longer than a short crawl.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -14,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 WORD = re.compile(r"\w+", re.UNICODE)
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -68,18 +73,35 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
     return [" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)]
 
 
-def _crc32(data: bytes) -> int:
-    return zlib.crc32(data)
+@functools.cache
+def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random affine bijections ``h -> a * h + b mod 2**32`` (odd ``a``), drawn as datasketch
+    draws them for ``seed``."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def minhash(text: str, config: NearDupConfig) -> MinHash:
-    signature = MinHash(num_perm=config.num_perm, seed=config.seed, hashfunc=_crc32)
-    signature.update_batch(shingles(text))
-    return signature
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: spreads crc32's weak bits before the permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
-def signature_bytes(signature: MinHash) -> bytes:
-    return signature.hashvalues.astype(np.uint64).tobytes()
+def minhash(text: str, config: NearDupConfig) -> np.ndarray:
+    """The text's MinHash: per permutation, the least permuted hash of its shingles (uint32)."""
+    a, b = _permutations(config.num_perm, config.seed)
+    hashed = np.fromiter((zlib.crc32(s) for s in shingles(text)), dtype=np.uint32)
+    mixed = _fmix32(hashed).reshape(-1, 1)
+    return np.asarray((mixed * a + b).min(axis=0), dtype=np.uint32)
+
+
+def signature_bytes(signature: np.ndarray) -> bytes:
+    return signature.astype(np.uint64).tobytes()
 
 
 def lsh_buckets(hashvalues: np.ndarray, config: NearDupConfig) -> list[int]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, text
 
@@ -25,6 +26,14 @@ from storage.errors import ArchiveError
 
 class LockHeld(ArchiveError):
     """Another process holds the lock."""
+
+
+def site_lock_name(start_urls: Sequence[str], profile: str | None = None) -> str:
+    """The lock a crawl holds: its site profile's name, else "the same site" as another crawl
+    with the same start hosts."""
+    if profile:
+        return profile
+    return "hosts:" + ",".join(sorted({(urlsplit(u).hostname or "").lower() for u in start_urls}))
 
 
 def lock_key(name: str) -> int:
@@ -41,10 +50,16 @@ def crawl_lock(engine: Engine, name: str) -> Iterator[None]:
             yield
         return
     database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+    if engine.dialect.name != "sqlite" or not database or is_private(engine):
         raise ArchiveError(f"crawl locks need PostgreSQL or a SQLite file, not {engine.url}")
     with _file_lock(Path(database), name):
         yield
+
+
+def is_private(engine: Engine) -> bool:
+    """An in-memory SQLite archive: no other process can open it, so no crawl can overlap."""
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and (not database or database == ":memory:")
 
 
 @contextmanager

@@ -246,10 +246,9 @@ def _crawl_unlocked(
 
 
 def lock_name(urls: list[str]) -> str:
-    """Without a profile, a crawl is "the same site" as another with the same hosts."""
-    from urllib.parse import urlsplit
+    from storage.locks import site_lock_name
 
-    return "hosts:" + ",".join(sorted({(urlsplit(u).hostname or "").lower() for u in urls}))
+    return site_lock_name(urls)
 
 
 def record_outcome(db: str, summary: CrawlSummary) -> None:

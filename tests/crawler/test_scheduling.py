@@ -1,5 +1,6 @@
-"""Scheduled crawls: ``crawl --lock`` refuses to overlap a running crawl of the same site and
-records it, a killed crawl leaves no stale lock, and every run's exit state is in crawl_runs."""
+"""Scheduled crawls: a crawl refuses to overlap a running crawl of the same site and records it,
+however it was started (``crawl --lock``, plain ``crawl``, ``scrapy crawl`` as scrapyd runs it);
+a killed crawl leaves no stale lock, and every run's exit state is in crawl_runs."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
 from storage import models as m
 from storage.db import create_archive_engine
+from storage.locks import crawl_lock
 
 pytestmark = pytest.mark.integration
 
@@ -119,3 +121,49 @@ def test_documented_cron_line_pastes_and_runs(tmp_path):
     assert (logs / "crawl.log").stat().st_size > 0
     (run,) = runs(f"sqlite:///{archive / 'archive.db'}")
     assert (run.status, run.stats["exit_status"]) == ("finished", 0)
+
+
+FRONT_DOORS = {
+    "scrapy crawl": lambda base, db: [
+        sys.executable, "-m", "scrapy", "crawl", "health", "-a", f"start_urls={base}/",
+        "-s", f"ARCHIVE_URL={db}",
+    ],
+    "healtharchive crawl": lambda base, db: [
+        sys.executable, "-m", "crawler", "crawl", base + "/", "--db", db,
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("door", FRONT_DOORS)
+def test_every_way_of_crawling_takes_the_site_lock(tmp_path, door):
+    """Another holder of the site's lock: nothing is requested, the run is on record as
+    ``overlap``, and the refusal is one error line, not a traceback."""
+    db = f"sqlite:///{tmp_path / 'archive.db'}"
+    engine = create_archive_engine(db)
+    with DemoServer(build_site()) as server:
+        with crawl_lock(engine, "hosts:127.0.0.1"):
+            refused = subprocess.run(
+                FRONT_DOORS[door](server.url, db),
+                cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+            requested = list(server.requested_paths)
+        after = subprocess.run(
+            FRONT_DOORS[door](server.url, db),
+            cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        )  # fmt: skip
+    engine.dispose()
+    assert requested == []
+    message = (
+        "another crawl of 'hosts:127.0.0.1' is running on this archive; "
+        "not started (run #1 recorded as 'overlap')"
+    )
+    logged = [line for line in refused.stderr.splitlines() if "ERROR: " + message in line]
+    assert len(logged) == 1, refused.stderr[-3000:]
+    assert "Traceback" not in refused.stderr
+    if door == "healtharchive crawl":
+        assert refused.returncode == 1
+        assert refused.stderr.splitlines()[-1] == "error: " + message
+    assert after.returncode == 0, after.stderr[-3000:]
+    found = runs(db)
+    assert [run.status for run in found] == ["overlap", "finished"]
+    assert found[0].stats["lock"] == "hosts:127.0.0.1"
