@@ -75,6 +75,7 @@ MAX_DATE_CHARS = 60
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:•~]{1,2}\s+|\s*[|_｜]\s*|(?<=\w)--(?=\w)")
 """Between a headline and a site or section name: " | ", " - ", " • ", "_", "headline--site"."""
+PIPE_RE = re.compile(r"\s+[|｜]\s+|\s*｜\s*")
 TITLE_META = ("og:title", "dc.title", "parsely-title", "sailthru.title")
 """Declared titles in order of trust; ``twitter:title`` comes after the JSON-LD headline."""
 HEADING_TEXT_XPATH = lxml.etree.XPath(
@@ -206,6 +207,23 @@ def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def _headline(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> str:
+    return _without_labels(_headline_text(tree, meta, objects))
+
+
+def _without_labels(headline: str) -> str:
+    """The headline before its first pipe: "Headline | Section | Site" -> "Headline".
+
+    Templates join a headline to section, site or slogan labels with a pipe, visibly too
+    (``<h1>Headline | Opinion</h1>``); prose headlines use dashes and colons, not pipes. A
+    first part of one word is a brand ("Render | The cloud for builders") and is kept whole.
+    """
+    first = PIPE_RE.split(headline, maxsplit=1)[0].strip()
+    return first if first != headline and len(first.split()) > 1 else headline
+
+
+def _headline_text(
     tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
 ) -> str:
     title = _text(tree.find(".//title"))
