@@ -102,6 +102,11 @@ class Decoded:
     """Python codec name actually used, e.g. ``utf-8``, ``gb18030``, ``cp1252``."""
 
 
+BAD_CHARACTER_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+"""Replacement characters and control characters other than tab, newline, CR and form feed:
+what a wrong decoding or a binary body leaves behind."""
+
+
 def decode_html(body: bytes, headers: Mapping[str, str] | None, url: str = "") -> Decoded:
     """Decode an HTML body; raise :class:`NotHtml` when it is binary or garbage."""
     if not body.strip():
@@ -255,7 +260,7 @@ def _reject_binary(body: bytes, url: str) -> None:
 
 def _reject_garbage(text: str, url: str) -> None:
     sample = text[: BINARY_SCAN_BYTES * 8]
-    bad = sample.count("\ufffd") + sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    bad = len(BAD_CHARACTER_RE.findall(sample))
     if bad > MAX_REPLACEMENT_SHARE * len(sample):
         raise NotHtml(f"undecodable body ({bad} bad characters in {len(sample)})", url)
     if "<" not in sample:
