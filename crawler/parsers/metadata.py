@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -105,6 +105,7 @@ LOCATION_FOLD = str.maketrans("LOCATINYUR", "locatinyur")
 English ones are matched with only their own letters folded, as XPath's ``translate`` would."""
 XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 """XPath's ``normalize-space`` whitespace: a no-break space is text."""
+LOCATION_INITIALS = frozenset("当您所lLyY")
 LOCATION_TAGS = frozenset({"div", "p", "nav", "span", "li"})
 LOCATION_LABEL_RE = re.compile(
     r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|location|you are here)\s*[:：]\s*", re.I
@@ -415,14 +416,13 @@ def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> 
     return ()
 
 
-def _crumb_containers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _crumb_containers(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Elements named as a breadcrumb trail (class, id, ``aria-label``, microdata), in page
     order, then elements whose own first text is a "you are here" label.
 
-    One pass over the tree reading attributes: an XPath with ``translate`` on every element
-    cost more than the rest of the metadata together.
+    One lazy pass reading attributes, stopped by the first trail that holds crumbs: an XPath
+    with ``translate`` on every element cost more than the rest of the metadata together.
     """
-    named: list[lxml.html.HtmlElement] = []
     located: list[lxml.html.HtmlElement] = []
     for element in tree.iter():
         tag = element.tag
@@ -434,10 +434,10 @@ def _crumb_containers(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement
             or (element.get("aria-label") or "").lower() == "breadcrumb"
             or "BreadcrumbList" in (element.get("itemtype") or "")
         ):
-            named.append(element)
+            yield element
         if tag in LOCATION_TAGS and _location_label(element):
             located.append(element)
-    return [*named, *located]
+    yield from located
 
 
 def _location_label(element: lxml.html.HtmlElement) -> bool:
@@ -445,7 +445,7 @@ def _location_label(element: lxml.html.HtmlElement) -> bool:
     first = element.text
     if first is None:
         first = next((child.tail for child in element if child.tail is not None), None)
-    if first is None:
+    if first is None or first.lstrip(" \t\r\n")[:1] not in LOCATION_INITIALS:
         return False
     opening = XML_SPACE_RE.sub(" ", first).strip(" ")
     return opening.startswith(LOCATION_LABELS) or opening.translate(LOCATION_FOLD).startswith(
