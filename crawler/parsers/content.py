@@ -78,7 +78,7 @@ CJK_SAMPLE_CHARS = 4000
 WHITESPACE_RE = re.compile(r"\s+")
 DATELINE_RE = re.compile(
     r"(?:first |last )?(?:published|updated|posted|modified)\b(?: on)?\s*:?"
-    r"[^.!?]*\b(?:19|20)\d\d\b",
+    r"(?:[^.!?]|\.(?=\s*\d))*\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 DATELINE_MAX_CHARS = 100
