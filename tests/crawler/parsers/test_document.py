@@ -91,6 +91,18 @@ CASES = {
         "cp932",
     ),
     "utf8_without_declaration": (page(CHINESE).encode("utf-8"), None, CHINESE, "utf-8"),
+    "utf8_encoded_twice": (
+        page(FRENCH, '<meta charset="utf-8">').encode("utf-8").decode("latin-1").encode("utf-8"),
+        None,
+        FRENCH,
+        "utf-8",
+    ),
+    "latin1_pairs_without_evidence_kept": (
+        page("Ã© stays: no control character says it was mangled").encode("utf-8"),
+        None,
+        "Ã© stays: no control character says it was mangled",
+        "utf-8",
+    ),
 }
 
 
