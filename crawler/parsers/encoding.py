@@ -14,8 +14,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from crawler.parsers.errors import NotHtml
 
 META_SCAN_BYTES = 8192
@@ -274,6 +272,13 @@ def _utf16_without_bom(body: bytes) -> str | None:
 
 
 def _sniff(body: bytes) -> str | None:
+    """The detector's best guess for an undeclared, non-UTF-8 body.
+
+    charset_normalizer is imported here, on the first such page: most pages declare their
+    charset or are UTF-8, and its import costs as much as parsing a few pages.
+    """
+    from charset_normalizer import from_bytes
+
     best = from_bytes(body[:SNIFF_SAMPLE_BYTES]).best()
     return normalize_label(best.encoding) if best is not None else None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import subprocess
+import sys
 
 import pytest
 
@@ -183,3 +185,26 @@ def test_markup_after_an_early_closing_html_tag_joins_the_body() -> None:
     body = doc.tree.find("body")
     assert [child.tag for child in body] == ["header", "div", "footer"]
     assert body.findtext(".//p") == "Article body"
+
+
+@pytest.mark.parametrize(
+    ("body", "detector_loaded"),
+    [
+        (page(FRENCH, '<meta charset="utf-8">').encode("utf-8"), False),
+        (page(CHINESE).encode("gbk"), True),
+    ],
+    ids=["declared", "undeclared_gbk"],
+)
+def test_charset_detector_is_imported_only_for_a_page_that_needs_it(
+    body: bytes, detector_loaded: bool
+) -> None:
+    script = (
+        "import sys\n"
+        "from crawler.parsers.document import load_document\n"
+        f"load_document({body!r}, {URL!r})\n"
+        "print('charset_normalizer' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(detector_loaded)
