@@ -19,7 +19,7 @@ from crawler.parsers.metadata import extract_metadata
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
 
 

@@ -78,7 +78,7 @@ CJK_SAMPLE_CHARS = 4000
 WHITESPACE_RE = re.compile(r"\s+")
 DATELINE_RE = re.compile(
     r"(?:first |last )?(?:published|updated|posted|modified)\b(?: on)?\s*:?"
-    r"[^.!?]*\b(?:19|20)\d\d\b",
+    r"(?:[^.!?]|\.(?=\s*\d))*\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 DATELINE_MAX_CHARS = 100
@@ -221,6 +221,9 @@ def _generic_node(
     root = body if body is not None else tree
     walk = _Walk(root, whole_page)
     _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
+    if not prose and root.find(".//noscript") is not None:
+        walk = _Walk(root, whole_page, junk_tags=ALWAYS_JUNK_TAGS - {"noscript"})
+        _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
@@ -282,8 +285,16 @@ class _Walk:
     real furniture never holds most of a page's prose.
     """
 
-    def __init__(self, root: lxml.html.HtmlElement, whole_page: bool = False) -> None:
+    def __init__(
+        self,
+        root: lxml.html.HtmlElement,
+        whole_page: bool = False,
+        junk_tags: frozenset[str] = ALWAYS_JUNK_TAGS,
+    ) -> None:
         self.whole_page = whole_page
+        self.junk_tags = junk_tags
+        """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
+        forum and app pages serve their whole readable view to browsers without scripts in it."""
         sample = root.text_content()[:CJK_SAMPLE_CHARS]
         cjk = len(CJK_RE.findall(sample)) > len(sample) // 4
         self.scale = CJK_SCALE if cjk else 1
@@ -305,7 +316,7 @@ class _Walk:
     ) -> tuple[float, float]:
         """Return the subtree's score and its prose (sum of its positive block weights)."""
         tag = element.tag
-        if not isinstance(tag, str) or tag in ALWAYS_JUNK_TAGS:
+        if not isinstance(tag, str) or tag in self.junk_tags:
             if isinstance(tag, str):
                 self.rejected.add(element)
             return 0.0, 0.0

@@ -269,13 +269,21 @@ CONSENT_TOKEN_RE = re.compile(
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
     """How surely the element's class or id names page furniture: one of the constants above."""
     classes, ident = element.get("class"), element.get("id")
-    if ident and SLUG_ID_RE.match(ident):
-        ident = None
     if not classes and not ident:
         return NOT_FURNITURE
-    if any(CONSENT_TOKEN_RE.match(token) for token in f"{classes or ''} {ident or ''}".split()):
+    return _attribute_signal(classes or "", ident or "")
+
+
+@lru_cache(maxsize=16384)
+def _attribute_signal(classes: str, ident: str) -> int:
+    """Cached: class and id strings repeat across a page's elements and a site's pages."""
+    if ident and SLUG_ID_RE.match(ident):
+        ident = ""
+    if not classes and not ident:
+        return NOT_FURNITURE
+    if any(CONSENT_TOKEN_RE.match(token) for token in f"{classes} {ident}".split()):
         return CONSENT
-    return _junk_signal(classes or "", ident or "")
+    return _junk_signal(classes, ident)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -286,9 +294,8 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return bool(style and HIDDEN_STYLE_RE.search(style))
 
 
-@lru_cache(maxsize=16384)
 def _junk_signal(classes: str, ident: str) -> int:
-    """Cached: class strings repeat across a page's elements and across a site's pages."""
+    """Furniture words and phrases in the class and id, module hashes and taxonomy tags aside."""
     unhashed = CSS_MODULE_HASH_RE.sub(" ", f"{classes} {ident}")
     tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
     attributes = " ".join(

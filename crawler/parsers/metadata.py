@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -75,6 +75,7 @@ MAX_DATE_CHARS = 60
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
 TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·»:•~]{1,2}\s+|\s*[|_｜]\s*|(?<=\w)--(?=\w)")
 """Between a headline and a site or section name: " | ", " - ", " • ", "_", "headline--site"."""
+PIPE_RE = re.compile(r"\s+[|｜]\s+|\s*｜\s*")
 TITLE_META = ("og:title", "dc.title", "parsely-title", "sailthru.title")
 """Declared titles in order of trust; ``twitter:title`` comes after the JSON-LD headline."""
 HEADING_TEXT_XPATH = lxml.etree.XPath(
@@ -97,23 +98,15 @@ REVIEWED_RE = re.compile(
 REVIEWED_XPATH = lxml.etree.XPath(
     "//body//*[contains(translate(text(), 'REVIEWDBY', 'reviewdby'), 'reviewed by')]"
 )
-BREADCRUMB_XPATH = lxml.etree.XPath(
-    "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb')"
-    " or contains(translate(@id, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb')"
-    " or translate(@aria-label, 'BREADCRUMB', 'breadcrumb')='breadcrumb'"
-    " or contains(@itemtype, 'BreadcrumbList')]"
-)
-LOCATION_XPATH = lxml.etree.XPath(
-    "//*[self::div or self::p or self::nav or self::span or self::li]"
-    "[starts-with(normalize-space(text()[1]), '当前位置')"
-    " or starts-with(normalize-space(text()[1]), '您的位置')"
-    " or starts-with(normalize-space(text()[1]), '您现在的位置')"
-    " or starts-with(normalize-space(text()[1]), '所在位置')"
-    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'), 'location')"
-    " or starts-with(translate(normalize-space(text()[1]), 'LOCATINYUR', 'locatinyur'),"
-    " 'you are here')]"
-)
-"""A trail led by a "you are here" label, no breadcrumb class: ``当前位置：首页 > 健康``."""
+LOCATION_LABELS = ("当前位置", "您的位置", "您现在的位置", "所在位置")
+LOCATION_WORDS = ("location", "you are here")
+LOCATION_FOLD = str.maketrans("LOCATINYUR", "locatinyur")
+"""Labels of a "you are here" trail with no breadcrumb class: ``当前位置：首页 > 健康``. The
+English ones are matched with only their own letters folded, as XPath's ``translate`` would."""
+XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
+"""XPath's ``normalize-space`` whitespace: a no-break space is text."""
+LOCATION_INITIALS = frozenset("当您所lLyY")
+LOCATION_TAGS = frozenset({"div", "p", "nav", "span", "li"})
 LOCATION_LABEL_RE = re.compile(
     r"^\s*(?:当前位置|您的位置|您现在的位置|所在位置|location|you are here)\s*[:：]\s*", re.I
 )
@@ -121,9 +114,7 @@ CURRENT_PAGE_CRUMBS = frozenset({"正文", "内容", "详情", "article", "conte
 """Trail ends that stand for "this page" rather than a section."""
 CRUMB_SEPARATOR_RE = re.compile(r"^[\s>»›/|\\→·]*$")
 HOME_CRUMBS = frozenset({"home", "首页", "主页", "homepage"})
-VISIBLE_TEXT_XPATH = lxml.etree.XPath(
-    "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]"
-)
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript"})
 TEXT_DATE_WINDOW = 400
 """How far after a "Published" label, or after the ``<h1>``, a printed date may stand."""
 ARTICLE_H1_XPATH = "//article//h1 | //main//h1"
@@ -206,6 +197,23 @@ def _meta_tags(tree: lxml.html.HtmlElement) -> dict[str, str]:
 
 
 def _headline(
+    tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
+) -> str:
+    return _without_labels(_headline_text(tree, meta, objects))
+
+
+def _without_labels(headline: str) -> str:
+    """The headline before its first pipe: "Headline | Section | Site" -> "Headline".
+
+    Templates join a headline to section, site or slogan labels with a pipe, visibly too
+    (``<h1>Headline | Opinion</h1>``); prose headlines use dashes and colons, not pipes. A
+    first part of one word is a brand ("Render | The cloud for builders") and is kept whole.
+    """
+    first = PIPE_RE.split(headline, maxsplit=1)[0].strip()
+    return first if first != headline and len(first.split()) > 1 else headline
+
+
+def _headline_text(
     tree: lxml.html.HtmlElement, meta: dict[str, str], objects: list[dict[str, Any]]
 ) -> str:
     title = _text(tree.find(".//title"))
@@ -401,11 +409,48 @@ def _breadcrumbs(tree: lxml.html.HtmlElement, objects: list[dict[str, Any]]) -> 
             crumbs = _jsonld_crumbs(obj.get("itemListElement"))
             if crumbs:
                 return crumbs
-    for container in [*BREADCRUMB_XPATH(tree), *LOCATION_XPATH(tree)]:
+    for container in _crumb_containers(tree):
         crumbs = _markup_crumbs(container)
         if len(crumbs) >= 2:
             return crumbs
     return ()
+
+
+def _crumb_containers(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """Elements named as a breadcrumb trail (class, id, ``aria-label``, microdata), in page
+    order, then elements whose own first text is a "you are here" label.
+
+    One lazy pass reading attributes, stopped by the first trail that holds crumbs: an XPath
+    with ``translate`` on every element cost more than the rest of the metadata together.
+    """
+    located: list[lxml.html.HtmlElement] = []
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if (
+            "crumb" in (element.get("class") or "").lower()
+            or "breadcrumb" in (element.get("id") or "").lower()
+            or (element.get("aria-label") or "").lower() == "breadcrumb"
+            or "BreadcrumbList" in (element.get("itemtype") or "")
+        ):
+            yield element
+        if tag in LOCATION_TAGS and _location_label(element):
+            located.append(element)
+    yield from located
+
+
+def _location_label(element: lxml.html.HtmlElement) -> bool:
+    """Whether the element's first own text node opens with a "you are here" label."""
+    first = element.text
+    if first is None:
+        first = next((child.tail for child in element if child.tail is not None), None)
+    if first is None or first.lstrip(" \t\r\n")[:1] not in LOCATION_INITIALS:
+        return False
+    opening = XML_SPACE_RE.sub(" ", first).strip(" ")
+    return opening.startswith(LOCATION_LABELS) or opening.translate(LOCATION_FOLD).startswith(
+        LOCATION_WORDS
+    )
 
 
 def _jsonld_crumbs(elements: Any) -> tuple[str, ...]:
@@ -527,7 +572,28 @@ def _review(
 
 
 def _body_text(tree: lxml.html.HtmlElement) -> str:
-    return " ".join(" ".join(VISIBLE_TEXT_XPATH(tree)).split())
+    """The visible text of ``<body>``, words joined by single spaces."""
+    body = tree.find(".//body") if tree.tag != "body" else tree
+    if body is None:
+        return ""
+    pieces: list[str] = []
+    _visible_pieces(body, pieces)
+    return " ".join(" ".join(pieces).split())
+
+
+def _visible_pieces(body: lxml.html.HtmlElement, pieces: list[str]) -> None:
+    """Text nodes under ``body`` in page order, scripts, styles and ``<noscript>`` left out
+    (their tails are page text). A walk: an XPath testing every text node's ancestors took as
+    long as the rest of the metadata."""
+    walk = lxml.etree.iterwalk(body, events=("start", "end", "comment", "pi"))
+    for event, node in walk:
+        if event == "start":
+            if node.tag in INVISIBLE_TAGS:
+                walk.skip_subtree()
+            elif node.text is not None:
+                pieces.append(node.text)
+        elif node is not body and node.tail is not None:
+            pieces.append(node.tail)
 
 
 def _text(element: lxml.html.HtmlElement | None) -> str:

@@ -16,23 +16,16 @@ import lxml.html
 from crawler.parsers.metadata_dates import MONTHS
 
 REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
-AUTHOR_MARKUP_XPATH = lxml.etree.XPath(
-    "//body//*[not(self::script or self::style or self::img or self::meta or self::link)][@rel"
-    " and contains(concat(' ', normalize-space(@rel), ' '), ' author ')"
-    " or contains(@itemprop, 'author')"
-    " or re:test(@class, 'author(?!i[sz])|byline|writer', 'i')]",
-    namespaces=REGEXP_NS,
-)
+AUTHOR_CLASS_RE = re.compile(r"author(?!i[sz])|byline|writer", re.I)
 """Elements marked as the author by ``rel``, microdata or a class such as ``post-author``."""
-PRINTED_BYLINE_XPATH = lxml.etree.XPath(
-    "//body//*[not(self::script or self::style or self::h1 or self::h2 or self::h3 or self::h4"
-    " or self::h5 or self::h6)][text()[re:test(., '"
-    r"^\s*(?:(?:written|posted|authored|article|words|story)\s+)?by\b|\d\s+by\b"
-    "', 'i')]]",
-    namespaces=REGEXP_NS,
+NOT_AUTHOR_MARKUP_TAGS = frozenset({"script", "style", "img", "meta", "link"})
+PRINTED_BY_RE = re.compile(
+    r"^\s*(?:(?:written|posted|authored|article|words|story)\s+)?by\b|\d\s+by\b", re.I
 )
-"""Elements whose own text opens with "By" or "Written by" (or has "2025 by"), whatever their
-class; headings that open with "By" are section titles ("By Region")."""
+"""Text that opens with "By" or "Written by" (or has "2025 by"), whatever its element's class."""
+NOT_BYLINE_TAGS = frozenset({"script", "style", "h1", "h2", "h3", "h4", "h5", "h6"})
+"""Headings that open with "By" are section titles ("By Region")."""
+XML_SPACE_RE = re.compile(r"[ \t\r\n]+")
 EXCLUDED_REGION_XPATH = lxml.etree.XPath(
     "ancestor-or-self::*[self::nav or self::select or self::button"
     " or not(self::body or self::html or self::main or self::article)"
@@ -87,7 +80,7 @@ SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 def markup_authors(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Names from the first author-marked element that holds one."""
-    for element in AUTHOR_MARKUP_XPATH(tree):
+    for element in _author_marked(tree):
         if not outside_article(element):
             found = _element_names(element, capitalised=False)
             if found:
@@ -97,12 +90,44 @@ def markup_authors(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
 
 def printed_authors(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
     """Names from the first "By Jane Doe" line; without markup, names must look like names."""
-    for element in PRINTED_BYLINE_XPATH(tree):
+    for element in _printed_bylines(tree):
         if not outside_article(element):
             found = _element_names(element, capitalised=True)
             if found:
                 return found
     return ()
+
+
+def _author_marked(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """Elements of ``<body>`` marked as the author, in page order, read lazily: the first one
+    holding a name ends the search."""
+    for element in _body_elements(tree):
+        if element.tag in NOT_AUTHOR_MARKUP_TAGS:
+            continue
+        if (
+            "author" in XML_SPACE_RE.split(element.get("rel") or "")
+            or "author" in (element.get("itemprop") or "")
+            or AUTHOR_CLASS_RE.search(element.get("class") or "")
+        ):
+            yield element
+
+
+def _printed_bylines(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """Elements of ``<body>`` with an own text node that reads as a byline, in page order."""
+    for element in _body_elements(tree):
+        if element.tag in NOT_BYLINE_TAGS:
+            continue
+        own = [element.text, *(child.tail for child in element)]
+        if any(text is not None and PRINTED_BY_RE.search(text) for text in own):
+            yield element
+
+
+def _body_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
+    """Every element inside ``<body>`` (not the body itself), in page order."""
+    for body in tree.iter("body"):
+        for element in body.iterdescendants():
+            if isinstance(element.tag, str):
+                yield element
 
 
 def clean_names(values: Iterable[str], capitalised: bool = False) -> tuple[str, ...]:

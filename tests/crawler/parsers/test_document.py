@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import subprocess
+import sys
 
 import pytest
 
@@ -91,6 +93,18 @@ CASES = {
         "cp932",
     ),
     "utf8_without_declaration": (page(CHINESE).encode("utf-8"), None, CHINESE, "utf-8"),
+    "utf8_encoded_twice": (
+        page(FRENCH, '<meta charset="utf-8">').encode("utf-8").decode("latin-1").encode("utf-8"),
+        None,
+        FRENCH,
+        "utf-8",
+    ),
+    "latin1_pairs_without_evidence_kept": (
+        page("Ã© stays: no control character says it was mangled").encode("utf-8"),
+        None,
+        "Ã© stays: no control character says it was mangled",
+        "utf-8",
+    ),
 }
 
 
@@ -171,3 +185,26 @@ def test_markup_after_an_early_closing_html_tag_joins_the_body() -> None:
     body = doc.tree.find("body")
     assert [child.tag for child in body] == ["header", "div", "footer"]
     assert body.findtext(".//p") == "Article body"
+
+
+@pytest.mark.parametrize(
+    ("body", "detector_loaded"),
+    [
+        (page(FRENCH, '<meta charset="utf-8">').encode("utf-8"), False),
+        (page(CHINESE).encode("gbk"), True),
+    ],
+    ids=["declared", "undeclared_gbk"],
+)
+def test_charset_detector_is_imported_only_for_a_page_that_needs_it(
+    body: bytes, detector_loaded: bool
+) -> None:
+    script = (
+        "import sys\n"
+        "from crawler.parsers.document import load_document\n"
+        f"load_document({body!r}, {URL!r})\n"
+        "print('charset_normalizer' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(detector_loaded)
