@@ -9,16 +9,20 @@ empty text, and another permutation count and seed.
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage.fingerprints import (
     NearDupConfig,
     estimated_jaccard,
     lsh_buckets,
     minhash,
+    shingles,
     signature_bytes,
 )
 
@@ -46,3 +50,18 @@ def test_similar_texts_estimate_high_and_different_texts_low():
     original = minhash(base, config)
     assert estimated_jaccard(original, near) > 0.7
     assert estimated_jaccard(original, far) < 0.1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(codec="utf-8"), max_size=400),
+    num_perm=st.sampled_from([16, 64, 128]),
+    seed=st.integers(0, 2**16),
+)
+def test_signature_equals_datasketch_on_any_text(text, num_perm, seed):
+    """The library itself is the reference: any text, any permutation count and seed."""
+    datasketch = pytest.importorskip("datasketch")
+    reference = datasketch.MinHash(num_perm=num_perm, seed=seed, hashfunc=zlib.crc32)
+    reference.update_batch(shingles(text))
+    config = NearDupConfig(num_perm=num_perm, bands=num_perm // 4, seed=seed)
+    assert minhash(text, config).tolist() == reference.hashvalues.tolist()
