@@ -180,7 +180,7 @@ class ArticleVersion(Base):
     fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
-    parser_version: Mapped[str] = mapped_column(String(20))
+    parser_version: Mapped[str] = mapped_column(String(20), index=True)
     url: Mapped[str] = mapped_column(URL)
     headline: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
