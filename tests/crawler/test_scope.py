@@ -124,7 +124,9 @@ def test_pages_beyond_the_host_cap_are_refused_on_record_and_never_requested(tmp
     assert len(requested) == 4, requested
     engine = create_archive_engine(db)
     with Session(engine) as s:
-        capped = list(s.scalars(select(m.Fetch.url).where(m.Fetch.error == "host_page_cap")))
+        capped = list(
+            s.scalars(select(m.Fetch.url).where(m.Fetch.error == "host_page_cap"))
+        )
     engine.dispose()
     assert len(capped) == len(pages) - 1 - len(requested)
     assert not {url.removeprefix(base) for url in capped} & set(requested)
