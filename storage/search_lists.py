@@ -38,7 +38,6 @@ import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -169,19 +168,32 @@ def build_lists(connection: Connection) -> int:
 
 
 def _build_sqlite(connection: Connection) -> int:
-    rows, tokens, frequency = 0, 0, Counter[str]()
-    for title_tokens, body_tokens in _search_rows(connection):
-        title, body = title_tokens.split(), body_tokens.split()
-        rows += 1
-        tokens += len(title) + len(body)
-        frequency.update(set(title) | set(body))
-    common = {token: hits for token, hits in frequency.items() if hits >= COMMON_DF}
+    # FTS5's own vocabulary gives each word's article count and, summed, the token count
+    # behind its average length, without reading the rows.
+    connection.execute(
+        text(
+            "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab('main', 'articles_fts', 'row')"
+        )
+    )
+    try:
+        tokens = connection.execute(text("SELECT sum(cnt) FROM temp.search_vocab")).scalar() or 0
+        common: dict[str, int] = {
+            term: hits
+            for term, hits in connection.execute(
+                text("SELECT term, doc FROM temp.search_vocab WHERE doc >= :common_df"),
+                {"common_df": COMMON_DF},
+            )
+        }
+    finally:
+        connection.execute(text("DROP TABLE temp.search_vocab"))
+    rows = connection.execute(text("SELECT count(*) FROM article_search")).scalar_one()
     if not common:
         return 0
     avgdl = tokens / rows
     best: dict[str, list[tuple[float, int]]] = {token: [] for token in common}
-    for article_id, title_tokens, body_tokens in _search_rows(connection, with_id=True):
-        for token, impact in _impacts(title_tokens, body_tokens, set(common), avgdl):
+    words = set(common)
+    for article_id, title_tokens, body_tokens in _search_rows(connection):
+        for token, impact in _impacts(title_tokens, body_tokens, words, avgdl):
             heap = best[token]
             # Ties go to the lower article id, as in the full index's order.
             entry = (impact, -article_id)
@@ -189,8 +201,16 @@ def _build_sqlite(connection: Connection) -> int:
                 heapq.heappush(heap, entry)
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
+    listed = 0
+    # The floor is the impact of the best article left out (the heap keeps LIST_SIZE + 1), and
+    # entries tied with it are left out too, so that "above the floor" is strict and provable.
+    # With every article of the word in the heap, the floor is 0: the list is complete.
     for token, heap in best.items():
-        floor = _floor(heap, common[token])
+        if len(heap) <= LIST_SIZE < common[token]:
+            # FTS5 counted the word in articles whose tokens, split on spaces, lack it: a
+            # character FTS5 splits on inside one of ours. No list, rather than a wrong one.
+            continue
+        floor = heap[0][0] if len(heap) > LIST_SIZE else 0.0
         connection.execute(
             text(
                 "INSERT INTO search_common (token, floor, idf, avgdl) "
@@ -204,22 +224,11 @@ def _build_sqlite(connection: Connection) -> int:
             if impact > floor
         ]
         connection.execute(INSERT_ENTRY, kept)
-    return len(common)
+        listed += 1
+    return listed
 
 
-def _floor(heap: list[tuple[float, int]], hits: int) -> float:
-    """The floor of a list built from a heap holding up to ``LIST_SIZE + 1`` best entries.
-
-    With every article of the word in the heap, the floor is 0 (the list is complete).
-    Otherwise it is the impact of the best article left out, and entries tied with it are left
-    out too, so that "above the floor" is a strict, provable statement.
-    """
-    if hits <= LIST_SIZE:
-        return 0.0
-    return heap[0][0] if len(heap) > LIST_SIZE else 0.0
-
-
-def _search_rows(connection: Connection, with_id: bool = False) -> Iterator[tuple[Any, ...]]:
+def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:
     """Every search row, read a batch at a time by article id, so memory stays flat."""
     after = 0
     while batch := connection.execute(
@@ -229,8 +238,7 @@ def _search_rows(connection: Connection, with_id: bool = False) -> Iterator[tupl
         ),
         {"after": after, "size": BUILD_BATCH},
     ).all():
-        for row in batch:
-            yield tuple(row) if with_id else tuple(row)[1:]
+        yield from ((row[0], row[1], row[2]) for row in batch)
         after = batch[-1][0]
 
 
