@@ -35,13 +35,17 @@ POSTGRES_HITS = (
     "FROM article_search WHERE document @@ CAST(:match AS tsquery)"
 )
 LISTED = """
-SELECT t.impact, c.floor FROM search_common c JOIN search_top t ON t.token = c.token
-WHERE c.token = :token ORDER BY t.impact DESC, t.article_id LIMIT :limit
+SELECT t.impact, c.floor FROM search_common c
+JOIN search_top t ON t.token = c.token
+JOIN article_search s ON s.article_id = t.article_id
+JOIN articles a ON a.id = t.article_id
+JOIN article_versions v ON v.id = s.version_id
+WHERE c.token = :token {where}
+ORDER BY t.impact DESC, t.article_id LIMIT :limit
 """
 LISTED_HITS = (
     "SELECT t.article_id, {score} AS score FROM search_top t "
-    "JOIN search_common c ON c.token = t.token WHERE t.token = :token "
-    "ORDER BY t.impact DESC, t.article_id LIMIT :limit"
+    "JOIN search_common c ON c.token = t.token WHERE t.token = :token"
 )
 LISTED_SCORE = {"sqlite": "t.impact * c.idf", "postgresql": "CAST(t.impact AS real)"}
 """The backend's score: bm25 is the impact times the word's IDF; ts_rank is the impact (a
@@ -97,10 +101,12 @@ def search(
         raise ValueError(f"nothing to search for in {query!r}: give a word or a character")
     filters = filters or SearchFilters()
     where, params = _conditions(reader, filters)
-    listed = not where and ranked_lists and _listed(reader, terms, limit)
+    listed = ranked_lists and _listed(reader, terms, limit, where, params)
     if listed:
         hits = LISTED_HITS.format(score=LISTED_SCORE[reader.dialect])
         params["token"] = terms[0].tokens[0]
+        if not where:
+            hits += " ORDER BY t.impact DESC, t.article_id LIMIT :limit"
     elif reader.dialect == "postgresql":
         hits, params["match"] = POSTGRES_HITS + " ORDER BY score DESC, article_id", tsquery(terms)
     else:
@@ -122,13 +128,23 @@ def search(
     ]
 
 
-def _listed(reader: Reader, terms: list[Term], limit: int) -> bool:
-    """Whether the word's ranked list holds the true top ``limit``: its ``limit``-th entry is
-    above the floor every unlisted article stays under, or the list holds every article with
-    the word (floor 0)."""
+def _listed(
+    reader: Reader,
+    terms: list[Term],
+    limit: int,
+    where: list[str] | None = None,
+    params: dict[str, Any] | None = None,
+) -> bool:
+    """Whether the word's ranked list holds the true top ``limit``: its ``limit``-th entry
+    (passing the filters) is above the floor every unlisted article stays under, or the list
+    holds every article with the word (floor 0). Filters only remove articles, so the listed
+    ones that pass, in order, are still the best that pass."""
     if len(terms) != 1 or len(terms[0].tokens) != 1 or terms[0].prefix:
         return False
-    rows = reader.rows(LISTED, {"token": terms[0].tokens[0], "limit": limit})
+    rows = reader.rows(
+        LISTED.format(where="".join(f" AND {condition}" for condition in where or [])),
+        {**(params or {}), "token": terms[0].tokens[0], "limit": limit},
+    )
     if not rows:
         return False
     impact, floor = rows[-1]

@@ -12,7 +12,7 @@ from storage.fingerprints import NearDupConfig
 from storage.generate import generate_archive
 from storage.reader import open_reader
 from storage.runs import start_run
-from storage.search import _listed, search
+from storage.search import SearchFilters, _listed, search
 from storage.search_text import query_terms
 
 from .test_archive import article, record
@@ -39,9 +39,11 @@ def generated(archive_url, small_lists):
     engine.dispose()
 
 
-def hits(engine, query: str, limit: int, ranked_lists: bool) -> list[tuple[str, float]]:
+def hits(
+    engine, query: str, limit: int, ranked_lists: bool, filters: SearchFilters | None = None
+) -> list[tuple[str, float]]:
     with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
-        found = search(reader, query, limit, ranked_lists=ranked_lists)
+        found = search(reader, query, limit, filters, ranked_lists=ranked_lists)
     return [(hit.url, hit.score) for hit in found]
 
 
@@ -95,3 +97,19 @@ def test_a_rebuild_gives_the_same_hits(generated):
     with generated.begin() as conn:
         assert search_lists.build_lists(conn) >= len(COMMON_WORDS)
     assert {word: hits(generated, word, 12, True) for word in COMMON_WORDS} == before
+
+
+FILTERS = [
+    SearchFilters(language="en"),
+    SearchFilters(language="zh"),
+    SearchFilters(site="health-en-1.example.com"),
+    SearchFilters(has_advice=True),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_filtered_common_words_keep_the_full_index_hits(generated, filters):
+    for word in COMMON_WORDS:
+        for limit in LIMITS:
+            full = hits(generated, word, limit, False, filters)
+            assert hits(generated, word, limit, True, filters) == full, (word, limit)
