@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from storage.reader import Reader
+from storage.reader import Reader, bind, placeholders
 from storage.search_text import Term, fts5_query, query_terms, snippet, tsquery
 
 SNIPPET_WIDTH = 160
@@ -35,7 +35,7 @@ POSTGRES_HITS = (
     "FROM article_search WHERE document @@ CAST(:match AS tsquery)"
 )
 LISTED = """
-SELECT t.impact, c.floor FROM search_common c
+SELECT t.article_id, t.impact, c.floor FROM search_common c
 JOIN search_top t ON t.token = c.token
 JOIN article_search s ON s.article_id = t.article_id
 JOIN articles a ON a.id = t.article_id
@@ -101,17 +101,17 @@ def search(
         raise ValueError(f"nothing to search for in {query!r}: give a word or a character")
     filters = filters or SearchFilters()
     where, params = _conditions(reader, filters)
-    listed = ranked_lists and _listed(reader, terms, limit, where, params)
-    if listed:
+    listed = _listed(reader, terms, limit, where, params) if ranked_lists else None
+    if listed is not None:
+        # Only the k listed articles that pass the filters are read back.
         hits = LISTED_HITS.format(score=LISTED_SCORE[reader.dialect])
-        params["token"] = terms[0].tokens[0]
-        if not where:
-            hits += " ORDER BY t.impact DESC, t.article_id LIMIT :limit"
+        hits += f" AND t.article_id IN ({placeholders(listed) or 'NULL'})"
+        params.update(bind(listed), token=terms[0].tokens[0])
     elif reader.dialect == "postgresql":
         hits, params["match"] = POSTGRES_HITS + " ORDER BY score DESC, article_id", tsquery(terms)
     else:
         hits, params["match"] = SQLITE_HITS, fts5_query(terms)
-    if not where and not listed:
+    if not where and listed is None:
         # Unfiltered, only the best k leave the index: the joins then touch k rows.
         hits += " LIMIT :limit"
     params["limit"] = limit
@@ -134,21 +134,26 @@ def _listed(
     limit: int,
     where: list[str] | None = None,
     params: dict[str, Any] | None = None,
-) -> bool:
+) -> list[int] | None:
     """Whether the word's ranked list holds the true top ``limit``: its ``limit``-th entry
     (passing the filters) is above the floor every unlisted article stays under, or the list
     holds every article with the word (floor 0). Filters only remove articles, so the listed
-    ones that pass, in order, are still the best that pass."""
+    ones that pass, in order, are still the best that pass.
+
+    The ids of those best articles when the list answers, else ``None``.
+    """
     if len(terms) != 1 or len(terms[0].tokens) != 1 or terms[0].prefix:
-        return False
+        return None
     rows = reader.rows(
         LISTED.format(where="".join(f" AND {condition}" for condition in where or [])),
         {**(params or {}), "token": terms[0].tokens[0], "limit": limit},
     )
     if not rows:
-        return False
-    impact, floor = rows[-1]
-    return bool(impact > floor if len(rows) == limit else floor == 0.0)
+        return None
+    _, impact, floor = rows[-1]
+    if impact > floor if len(rows) == limit else floor == 0.0:
+        return [article_id for article_id, _, _ in rows]
+    return None
 
 
 def _conditions(reader: Reader, filters: SearchFilters) -> tuple[list[str], dict[str, Any]]:

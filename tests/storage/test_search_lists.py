@@ -49,7 +49,7 @@ def hits(
 
 def answered_from_list(engine, word: str, limit: int) -> bool:
     with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
-        return _listed(reader, query_terms(word), limit)
+        return _listed(reader, query_terms(word), limit) is not None
 
 
 def assert_lists_agree(engine, scores: bool = True) -> None:
