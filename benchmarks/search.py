@@ -11,7 +11,11 @@ in about 1% of articles, and rare ones in a handful), measures:
 2. Whole process: ``healtharchive search QUERY --limit k --json`` against ``sqlite3 DB "<the
    same bare statement>"``, start-up included, median of ``--repeat`` runs.
 
-A prefix query, two words and a filtered query (``--lang``) are measured too. With ``--pg``,
+A prefix query, two words and a filtered query (``--lang``) are measured too. Next to
+``search()``, the same call with ``ranked_lists=False`` (the full index ranks every match; what
+a common word cost before the ranked lists), and whether both gave the same top-k. Then, for
+``--recall`` common words spread over the ranked lists, the share of the full index's top-k
+that the lists return (recall) and how many gave the very same order. With ``--pg``,
 the same queries run on a PostgreSQL archive generated with the same N and seed, next to the
 bare ``ts_rank`` top-k statement and ``psql``. Example::
 
@@ -57,6 +61,7 @@ def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
     picked = {
         "common en": term(latin, "doc DESC"),
         "common zh": term(cjk, "doc DESC"),
+        "10% en": term(f"{latin} AND doc <= {total // 10}", "doc DESC"),
         "1% en": term(f"{latin} AND doc <= {total // 100}", "doc DESC"),
         "1% zh": term(f"{cjk} AND doc <= {total // 100}", "doc DESC"),
         "rare en": term(f"{latin} AND doc >= 3", "doc ASC"),
@@ -90,6 +95,44 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
+def full_index(
+    reader: Reader, args: argparse.Namespace, query: str, filters: SearchFilters
+) -> dict[str, float]:
+    """``search()`` without the ranked lists, and whether the top-k is the same."""
+    full = search(reader, query, args.limit, filters, ranked_lists=False)
+    listed = search(reader, query, args.limit, filters)
+    return {
+        "full_ms": median_ms(
+            lambda: search(reader, query, args.limit, filters, ranked_lists=False),
+            max(1, args.repeat // 2),
+        ),
+        "same_top_k": float([h.url for h in full] == [h.url for h in listed]),
+    }
+
+
+def recall(reader: Reader, limit: int, words: int) -> dict[str, float]:
+    """Recall@limit of the ranked lists against the full index over common words spread
+    evenly over ``search_common``, and the share with the very same order."""
+    common = [row[0] for row in reader.rows("SELECT token FROM search_common ORDER BY token")]
+    if not common:
+        return {"words": 0}
+    picked = common[:: max(1, len(common) // words)][:words]
+    found = exact = 0
+    wanted = 0
+    for word in picked:
+        full = [h.url for h in search(reader, word, limit, ranked_lists=False)]
+        listed = [h.url for h in search(reader, word, limit)]
+        wanted += len(full)
+        found += len(set(full) & set(listed))
+        exact += full == listed
+    return {
+        "words": len(picked),
+        "common_words": len(common),
+        "recall": found / wanted,
+        "same_order": exact / len(picked),
+    }
+
+
 def measure(
     reader: Reader,
     bare: sqlite3.Connection,
@@ -100,6 +143,7 @@ def measure(
     match = fts5_query(query_terms(query))
     row = {
         "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        **full_index(reader, args, query, filters),
         "bare_ms": median_ms(
             lambda: bare.execute(BARE, (match, args.limit)).fetchall(), args.repeat
         ),
@@ -130,6 +174,7 @@ def measure_postgres(
     bare = POSTGRES_HITS + " ORDER BY score DESC LIMIT :limit"
     row = {
         "search_ms": median_ms(lambda: search(reader, query, args.limit, filters), args.repeat),
+        **full_index(reader, args, query, filters),
         "bare_ms": median_ms(
             lambda: reader.rows(bare, {"match": match, "limit": args.limit}), args.repeat
         ),
@@ -153,12 +198,18 @@ def measure_postgres(
     return row
 
 
+def cells(row: dict[str, float]) -> str:
+    same = "yes" if row["same_top_k"] else "no"
+    return f"{row['search_ms']:.1f} | {row['full_ms']:.1f} | {same} | {row['bare_ms']:.1f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a generated SQLite archive")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--no-process", action="store_true", help="skip whole-process timings")
+    parser.add_argument("--recall", type=int, default=30, help="common words to check recall on")
     parser.add_argument(
         "--pg",
         help="also a PostgreSQL archive generated with the same N and seed (same words), "
@@ -173,8 +224,11 @@ def main() -> None:
         f"# {articles} articles, top-{args.limit}, median of {args.repeat}; "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
-    print("| query | search() ms | bare FTS5 ms | CLI process ms | sqlite3 process ms |")
-    print("|---|---|---|---|---|")
+    print(
+        "| query | search() ms | full index ms | same top-k | bare FTS5 ms | CLI process ms "
+        "| sqlite3 process ms |"
+    )
+    print("|---|---|---|---|---|---|---|")
     results = []
     queries = pick_queries(args.db)
     with open_reader(str(args.db)) as reader:
@@ -184,10 +238,15 @@ def main() -> None:
             process = (
                 f"{row['cli_ms']:.0f} | {row['sqlite3_ms']:.0f}" if "cli_ms" in row else "– | –"
             )
-            print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
+            print(f"| {label} | {cells(row)} | {process} |")
+        results.append({"backend": "sqlite", "recall": recall(reader, args.limit, args.recall)})
+        print(f"recall: {results[-1]['recall']}")
     if args.pg:
-        print("\n| query (PostgreSQL) | search() ms | bare ts_rank ms | CLI process ms | psql ms |")
-        print("|---|---|---|---|---|")
+        print(
+            "\n| query (PostgreSQL) | search() ms | full index ms | same top-k | bare ts_rank ms "
+            "| CLI process ms | psql ms |"
+        )
+        print("|---|---|---|---|---|---|---|")
         with open_reader(args.pg) as reader:
             for label, query, filters in queries:
                 row = measure_postgres(reader, args.pg, args, query, filters)
@@ -195,7 +254,11 @@ def main() -> None:
                 process = (
                     f"{row['cli_ms']:.0f} | {row['peer_ms']:.0f}" if "cli_ms" in row else "– | –"
                 )
-                print(f"| {label} | {row['search_ms']:.1f} | {row['bare_ms']:.1f} | {process} |")
+                print(f"| {label} | {cells(row)} | {process} |")
+            results.append(
+                {"backend": "postgresql", "recall": recall(reader, args.limit, args.recall)}
+            )
+            print(f"recall: {results[-1]['recall']}")
     print(json.dumps({"articles": articles, "limit": args.limit, "results": results}))
 
 

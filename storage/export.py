@@ -19,9 +19,11 @@ import hashlib
 import io
 import json
 import os
+import queue
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -34,6 +36,7 @@ FORMATS = ("csv", "jsonl", "parquet")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_ROWS = 5000
 PARQUET_BATCH_ROWS = 10_000
+WRITE_AHEAD = 2
 
 Progress = Callable[[int], None]
 
@@ -348,15 +351,17 @@ def export_table(
     if target is None:
         if fmt == "parquet":
             raise ValueError("Parquet cannot be written to stdout: give a file name")
-        rows = _write(reader, query, params, picked, fmt, sys.stdout.buffer, raw, progress, False)
+        rows, _ = _write(
+            reader, query, params, picked, fmt, sys.stdout.buffer, raw, progress, False
+        )
         return ExportResult(rows=rows, columns=names, path=None)
     _check_target(target)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            rows = _write(reader, query, params, picked, fmt, handle, raw, progress, True)
-        digest = _sha256(tmp)
+            rows, digest = _write(reader, query, params, picked, fmt, handle, raw, progress, True)
+        digest = digest or _sha256(tmp)
         tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, target)
     finally:
@@ -397,21 +402,67 @@ def _write(
     raw: bool,
     progress: Progress | None,
     to_file: bool,
-) -> int:
+) -> tuple[int, str | None]:
+    """Rows written and, for CSV and JSONL, the SHA-256 of the bytes written."""
     if fmt == "parquet":
         cursor = reader.cursor(query, params)
-        return _write_parquet(_batches(cursor, PARQUET_BATCH_ROWS, progress), columns, out)
+        return _write_parquet(_batches(cursor, PARQUET_BATCH_ROWS, progress), columns, out), None
     if reader.dialect == "sqlite":
         # Undecoded UTF-8 straight from SQLite: nothing to decode, nothing to encode again.
         reader.connection.text_factory = bytes
     try:
         batches = _batches(reader.cursor(query, params), BATCH_ROWS, progress)
-        if fmt == "csv":
-            return _write_csv(batches, columns, out, bom=to_file and not raw)
-        return _write_jsonl(batches, out)
+        with _Writer(out) as writer:
+            if fmt == "csv":
+                rows = _write_csv(batches, columns, writer, bom=to_file and not raw)
+            else:
+                rows = _write_jsonl(batches, writer)
+        return rows, writer.digest.hexdigest()
     finally:
         if reader.dialect == "sqlite":
             reader.connection.text_factory = str
+
+
+class _Writer:
+    """Writes and hashes (SHA-256) in a second thread while the database reads the next batch.
+
+    Both ``write`` and ``hashlib`` release the GIL, and so does SQLite while it steps through
+    rows, so the three overlap; hashing as the bytes go out also spares reading the file again
+    for the manifest. The queue holds at most :data:`WRITE_AHEAD` batches, so memory stays flat.
+    A write error (disk full) is raised in the exporting thread at its next write.
+    """
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.digest = hashlib.sha256()
+        self.queue: queue.Queue[bytes | None] = queue.Queue(WRITE_AHEAD)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._drain, name="export-writer", daemon=True)
+
+    def __enter__(self) -> _Writer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
+
+    def write(self, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def _drain(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                self.out.write(data)
+                self.digest.update(data)
+            except BaseException as exc:  # handed to the exporting thread
+                self.error = exc
 
 
 def _batches(cursor: Any, size: int, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
@@ -425,7 +476,7 @@ def _batches(cursor: Any, size: int, progress: Progress | None) -> Iterator[list
 
 
 def _write_csv(
-    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes], bom: bool
+    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: _Writer, bom: bool
 ) -> int:
     header = io.StringIO()
     csv.writer(header).writerow([column.name for column in columns])
@@ -443,20 +494,26 @@ def _csv_lines(rows: list[tuple[bytes, ...]]) -> bytes:
     """A batch of all-text rows (UTF-8 bytes) as CSV lines, every field quoted (RFC 4180).
 
     Python's ``csv`` module looks at every character one by one and cost three times the
-    query itself. Here each row is one C-level ``join``; a quote inside a value shows up as an
-    extra quote in the joined line, and only such rows are built field by field.
+    query itself. Here each row is one C-level ``join`` (``map``, no Python code per row) and
+    the batch one more; a quote inside a value shows up as extra quotes in the joined batch,
+    and only then are the rows holding one quoted field by field.
     """
     separators = 2 * (len(rows[0]) - 1)
-    lines = []
-    for row in rows:
-        line = b'","'.join(row)
-        if line.count(b'"') != separators:
-            line = b'","'.join([value.replace(b'"', b'""') for value in row])
-        lines.append(line)
-    return b'"' + b'"\r\n"'.join(lines) + b'"\r\n'
+    lines = list(map(b'","'.join, rows))
+    data = b'"\r\n"'.join(lines)
+    if data.count(b'"') != (separators + 2) * len(lines) - 2:
+        data = b'"\r\n"'.join(
+            [
+                line
+                if line.count(b'"') == separators
+                else b'","'.join([value.replace(b'"', b'""') for value in row])
+                for line, row in zip(lines, rows, strict=True)
+            ]
+        )
+    return b'"' + data + b'"\r\n'
 
 
-def _write_jsonl(batches: Iterator[list[tuple[Any, ...]]], out: IO[bytes]) -> int:
+def _write_jsonl(batches: Iterator[list[tuple[Any, ...]]], out: _Writer) -> int:
     """One JSON object per line, as the database encoded it (see :func:`_json_object`)."""
     count = 0
     for rows in batches:
@@ -513,8 +570,14 @@ def _value_sql(reader: Reader, column: Column, neutralise: bool) -> str:
         expr = f"CAST({column.sql} AS TEXT)"
     if not neutralise:
         return expr
-    prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
-    return f"CASE WHEN substr({expr}, 1, 1) IN ({prefixes}) THEN '''' || {expr} ELSE {expr} END"
+    if reader.dialect == "sqlite":
+        # The first code point as a number: cheaper than cutting a one-character string.
+        first = f"unicode({expr})"
+        prefixes = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)
+    else:
+        first = f"substr({expr}, 1, 1)"
+        prefixes = ", ".join(f"'{prefix}'" for prefix in FORMULA_PREFIXES)
+    return f"CASE WHEN {first} IN ({prefixes}) THEN '''' || {expr} ELSE {expr} END"
 
 
 def _json_object(reader: Reader, exprs: list[str], columns: Sequence[Column]) -> str:

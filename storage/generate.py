@@ -4,7 +4,8 @@ Crawling 200,000 real pages takes hours; benchmarks of export, search and the re
 need the same table shapes and a realistic spread of values, not real pages. The generator
 writes, through the archive's own tables (so triggers and indexes fill as in a crawl):
 
-- the search rows of each article's current version, as the archive writer makes them;
+- the search rows of each article's current version, as the archive writer makes them, and
+  the ranked lists of the common words;
 - one finished crawl run, one fetch per article plus a share of failed fetches (404, timeout);
 - English and Chinese articles over several sites, with categories and breadcrumbs;
 - bodies drawn from a Zipf-distributed vocabulary, so there are common words (in most articles)
@@ -29,6 +30,7 @@ from sqlalchemy import Engine, Table, func, insert, select, text, update
 from storage import models as m
 from storage.errors import ArchiveError
 from storage.search_index import index_versions
+from storage.search_lists import build_lists
 from storage.tables import ADVICE_ITEMS, ARTICLES, FETCHES, LINKS, VERSIONS
 
 RUNS = cast(Table, m.CrawlRun.__table__)
@@ -192,6 +194,8 @@ def generate_archive(
                         f"(SELECT max(id) FROM {table.name}))"
                     )
                 )
+        # Written without lists (no word was common yet): build them over the whole archive.
+        build_lists(conn)
         conn.execute(
             update(RUNS)
             .where(RUNS.c.id == run_id)

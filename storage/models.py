@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -180,7 +181,7 @@ class ArticleVersion(Base):
     fetch_id: Mapped[int | None] = mapped_column(ForeignKey("fetches.id"))
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
-    parser_version: Mapped[str] = mapped_column(String(20))
+    parser_version: Mapped[str] = mapped_column(String(20), index=True)
     url: Mapped[str] = mapped_column(URL)
     headline: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
@@ -213,6 +214,29 @@ class ArticleSearch(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("article_versions.id"))
     title_tokens: Mapped[str] = mapped_column(Text)
     body_tokens: Mapped[str] = mapped_column(Text)
+
+
+class SearchCommon(Base):
+    """A word in so many articles that its top hits are kept in ``search_top`` (see
+    ``storage.search_lists``): every article with the word missing from its list has an impact
+    of at most ``floor``."""
+
+    __tablename__ = "search_common"
+
+    token: Mapped[str] = mapped_column(Text, primary_key=True)
+    floor: Mapped[float] = mapped_column(Float)
+    idf: Mapped[float] = mapped_column(Float)
+    avgdl: Mapped[float] = mapped_column(Float)
+
+
+class SearchTop(Base):
+    """One of a common word's best articles, with its score for that word alone."""
+
+    __tablename__ = "search_top"
+
+    token: Mapped[str] = mapped_column(Text, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)
+    impact: Mapped[float] = mapped_column(Float)
 
 
 class AdviceItem(Base):

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "runs": "crawler.cli.inspecting:runs",
     "show": "crawler.cli.inspecting:show",
     "search": "crawler.cli.searching:search",
+    "build-search-lists": "crawler.cli.searching:build_search_lists",
     "query": "crawler.cli.querying:query",
     "diff": "crawler.cli.reading:diff",
     "clusters": "crawler.cli.reading:clusters",

@@ -26,8 +26,7 @@ def generate_archive(count: int, db: str, seed: int) -> None:
     with clear_errors():
         engine = create_archive_engine(db)
         try:
-            progress = Progress(
-"generate", unit="articles", total=count, interval=5.0)
+            progress = Progress("generate", unit="articles", total=count, interval=5.0)
             with progress:
                 result = generate(engine, count, seed=seed, progress=progress.advance)
         finally:

@@ -74,3 +74,27 @@ def search(
         click.echo(f"{rank:>2}. {hit.title}  [{hit.language or '?'}, score {hit.score:.3g}]")
         click.echo(f"    {hit.url}")
         click.echo(f"    {hit.snippet}")
+
+
+@click.command("build-search-lists")
+@db_option
+def build_search_lists(db: str) -> None:
+    """Rebuild the ranked lists that answer the most common words fast.
+
+    Writers keep the lists correct as articles change; rebuilding brings in words that have
+    become common since, and the current bm25 statistics on SQLite. Worth running after a
+    large crawl.
+
+    Example: healtharchive build-search-lists --db archive.db
+    """
+    from storage.db import create_archive_engine
+    from storage.search_lists import build_lists
+
+    with clear_errors():
+        engine = create_archive_engine(db)
+        try:
+            with engine.begin() as conn:
+                words = build_lists(conn)
+        finally:
+            engine.dispose()
+    click.echo(f"ranked lists built for {words} common words in {db}")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import json
 
 import pytest
 
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
-from storage.export import Filters, export_table
+from storage.export import Filters, _csv_lines, _Writer, export_table
 from storage.fingerprints import NearDupConfig
 from storage.reader import open_reader
 from storage.runs import start_run
@@ -140,3 +141,30 @@ def test_failed_export_leaves_no_file(hostile_archive, tmp_path):
     with open_reader(hostile_archive) as reader, pytest.raises(RuntimeError):
         export_table(reader, "articles", path, "csv", progress=fail)
     assert list(tmp_path.iterdir()) == []
+
+
+CSV_BATCHES = [
+    [("a", "b"), ("c", "")],
+    [("plain", "row"), ('with "quotes"', "x"), ("", '"'), ("last", "one")],
+    [('"', '""'), ("a,b", "line\r\nbreak")],
+    [("失眠", "=1"), ("x", "y")],
+]
+
+
+@pytest.mark.parametrize("rows", CSV_BATCHES)
+def test_csv_lines_are_what_the_csv_module_writes(rows):
+    expected = io.StringIO()
+    csv.writer(expected, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    encoded = [tuple(value.encode() for value in row) for row in rows]
+    assert _csv_lines(encoded) == expected.getvalue().encode()
+
+
+class FullDisk(io.BytesIO):
+    def write(self, data):  # type: ignore[override]
+        raise OSError(28, "No space left on device")
+
+
+def test_a_write_error_reaches_the_exporting_thread():
+    with pytest.raises(OSError, match="No space left"), _Writer(FullDisk()) as writer:
+        for _ in range(10):
+            writer.write(b"rows\r\n")

@@ -87,3 +87,15 @@ def test_search_filters_on_a_crawled_archive(crawled):
     assert 0 < len(advised) < len(search_json(crawled, "sleep", "--limit", "1000"))
     result = invoke("search", "sleep", "--since", "2100-01-01", "--db", crawled.url)
     assert result.exit_code == 0 and result.output == "no results for sleep\n"
+
+
+def test_build_search_lists_reports_the_common_words(archive, monkeypatch):
+    from storage import search_lists
+
+    monkeypatch.setattr(search_lists, "COMMON_DF", 2)
+    before = hits(archive, "title")
+    result = invoke("build-search-lists", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("ranked lists built for ")
+    assert int(result.output.split()[4]) > 0
+    assert hits(archive, "title") == before

@@ -1,0 +1,293 @@
+"""Ranked lists for the archive's most common words, so their top hits are read, not computed.
+
+A word in half of all articles makes the full-text index score every one of those articles for
+each query (neither FTS5's bm25 nor PostgreSQL's ``ts_rank`` prunes), which grows with the
+archive: 0.7 s at 200,000 articles. Yet a one-word query's order never depends on the query
+itself, only on each article: with bm25 on the word's weighted count in the article and the
+article's length, with ``ts_rank`` on the positions and weights of the word in the article. That
+per-article *impact* can be computed when the article is written.
+
+So for each word found in at least :data:`COMMON_DF` articles (``search_common``) the archive
+keeps the :data:`LIST_SIZE` articles of highest impact (``search_top``), and a *floor*: every
+article holding the word but missing from its list has an impact of at most the floor. Writers
+keep that true without reading the lists: a new or changed article enters a word's list only
+when its impact beats the floor, and a replaced or removed one leaves the list. The lists may
+then grow a little beyond :data:`LIST_SIZE`, never lose the property; :func:`build_lists`
+starts them afresh (``healtharchive build-search-lists``, run by the migration that added them
+and by ``generate-archive``).
+
+A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
+(or the list holds every article with the word): those ``k`` are then provably the best ``k``.
+Otherwise, and for any other query, the full index answers.
+
+The impact is each backend's own score for the word alone:
+
+- PostgreSQL: ``ts_rank`` itself, computed by the database when a version is written. Exact.
+- SQLite: bm25's part that varies per article, ``w (k1 + 1) / (w + k1 (1 - b + b D / avgdl))``
+  with ``w`` the title count times 10 plus the body count and ``D`` the article's length in
+  tokens, computed here as FTS5 computes it. The average length ``avgdl`` is the one of the
+  last build; FTS5 uses the current one, so after the archive has grown the lists rank by
+  slightly stale lengths (the benchmark measures the recall). The score shown is the impact
+  times the word's bm25 IDF at the last build.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from storage.tables import chunks
+
+COMMON_DF = 5000
+"""Words in fewer articles than this are fast enough for the full index (under ~20 ms)."""
+LIST_SIZE = 1000
+"""Articles kept per common word: the largest ``--limit`` the lists answer."""
+BM25_K1 = 1.2
+BM25_B = 0.75
+TITLE_WEIGHT = 10.0
+"""The title's bm25 column weight, as set on ``articles_fts`` by revision 0005."""
+BUILD_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Common:
+    """A common word's list bounds: every article missing from its list has impact <= floor."""
+
+    floor: float
+    idf: float
+    avgdl: float
+
+
+def bm25_impact(title_count: int, body_count: int, length: int, avgdl: float) -> float:
+    """bm25 of one word in one article without the IDF factor, in FTS5's order of operations."""
+    w = TITLE_WEIGHT * title_count + 1.0 * body_count
+    return (w * (BM25_K1 + 1.0)) / (w + BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl))
+
+
+def bm25_idf(rows: int, hits: int) -> float:
+    """FTS5's IDF: ``log((N - n + 0.5) / (n + 0.5))``, at least 1e-6."""
+    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+    return idf if idf > 0.0 else 1e-6
+
+
+def _dialect(session: Session | Connection) -> str:
+    return session.get_bind().dialect.name if isinstance(session, Session) else session.dialect.name
+
+
+def forget(session: Session | Connection, article_ids: Sequence[int]) -> None:
+    """Take these articles out of every list (their current version is being replaced)."""
+    for part in chunks(list(article_ids)):
+        session.execute(
+            text("DELETE FROM search_top WHERE article_id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            ),
+            {"ids": part},
+        )
+
+
+def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -> None:
+    """Put these (article id, title tokens, body tokens) in the lists whose floor they beat.
+
+    Called after their ``article_search`` rows are written, in the same transaction.
+    """
+    if not rows:
+        return
+    if _dialect(session) == "postgresql":
+        for part in chunks([article_id for article_id, _, _ in rows]):
+            session.execute(POSTGRES_ENTER, {"ids": part})
+        return
+    common = {
+        token: Common(floor, idf, avgdl)
+        for token, floor, idf, avgdl in session.execute(
+            text("SELECT token, floor, idf, avgdl FROM search_common")
+        )
+    }
+    if not common:
+        return
+    entries = []
+    for article_id, title_tokens, body_tokens in rows:
+        for token, impact in _impacts(title_tokens, body_tokens, common, 0.0):
+            if impact > common[token].floor:
+                entries.append({"token": token, "article_id": article_id, "impact": impact})
+    if entries:
+        session.execute(INSERT_ENTRY, entries)
+
+
+INSERT_ENTRY = text(
+    "INSERT INTO search_top (token, article_id, impact) VALUES (:token, :article_id, :impact)"
+)
+POSTGRES_ENTER = text(
+    """
+    INSERT INTO search_top (token, article_id, impact)
+    SELECT e.token, e.article_id, e.impact FROM (
+        SELECT c.token, s.article_id, c.floor,
+               ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
+        FROM article_search s
+        CROSS JOIN LATERAL unnest(s.document) AS u
+        JOIN search_common c ON c.token = u.lexeme
+        WHERE s.article_id IN :ids
+    ) e
+    WHERE e.impact > e.floor
+    """
+).bindparams(bindparam("ids", expanding=True))
+
+
+def _impacts(
+    title_tokens: str, body_tokens: str, common: dict[str, Common] | dict[str, int], avgdl: float
+) -> list[tuple[str, float]]:
+    """bm25 impact of each common word in one article (SQLite)."""
+    title, body = title_tokens.split(), body_tokens.split()
+    length = len(title) + len(body)
+    # Counting every token and intersecting afterwards keeps the loops in C.
+    in_title, in_body = Counter(title), Counter(body)
+    out = []
+    for token in (in_title.keys() | in_body.keys()) & common.keys():
+        kept = common[token]
+        average = kept.avgdl if isinstance(kept, Common) else avgdl
+        impact = bm25_impact(in_title[token], in_body[token], length, average)
+        out.append((token, impact))
+    return out
+
+
+def build_lists(connection: Connection) -> int:
+    """Make the lists afresh from the search rows; the number of common words.
+
+    Run in one transaction, so readers see either the old lists or the new ones.
+    """
+    connection.execute(text("DELETE FROM search_top"))
+    connection.execute(text("DELETE FROM search_common"))
+    if connection.dialect.name == "postgresql":
+        return _build_postgres(connection)
+    return _build_sqlite(connection)
+
+
+def _build_sqlite(connection: Connection) -> int:
+    # FTS5's own vocabulary gives each word's article count and, summed, the token count
+    # behind its average length, without reading the rows.
+    connection.execute(
+        text(
+            "CREATE VIRTUAL TABLE temp.search_vocab USING fts5vocab('main', 'articles_fts', 'row')"
+        )
+    )
+    try:
+        tokens = connection.execute(text("SELECT sum(cnt) FROM temp.search_vocab")).scalar() or 0
+        common: dict[str, int] = {
+            term: hits
+            for term, hits in connection.execute(
+                text("SELECT term, doc FROM temp.search_vocab WHERE doc >= :common_df"),
+                {"common_df": COMMON_DF},
+            )
+        }
+    finally:
+        connection.execute(text("DROP TABLE temp.search_vocab"))
+    rows = connection.execute(text("SELECT count(*) FROM article_search")).scalar_one()
+    if not common:
+        return 0
+    avgdl = tokens / rows
+    best: dict[str, list[tuple[float, int]]] = {token: [] for token in common}
+    for article_id, title_tokens, body_tokens in _search_rows(connection):
+        for token, impact in _impacts(title_tokens, body_tokens, common, avgdl):
+            heap = best[token]
+            # Ties go to the lower article id, as in the full index's order.
+            entry = (impact, -article_id)
+            if len(heap) <= LIST_SIZE:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                heapq.heapreplace(heap, entry)
+    listed = 0
+    # The floor is the impact of the best article left out (the heap keeps LIST_SIZE + 1), and
+    # entries tied with it are left out too, so that "above the floor" is strict and provable.
+    # With every article of the word in the heap, the floor is 0: the list is complete.
+    for token, heap in best.items():
+        if len(heap) <= LIST_SIZE < common[token]:
+            # FTS5 counted the word in articles whose tokens, split on spaces, lack it: a
+            # character FTS5 splits on inside one of ours. No list, rather than a wrong one.
+            continue
+        floor = heap[0][0] if len(heap) > LIST_SIZE else 0.0
+        connection.execute(
+            text(
+                "INSERT INTO search_common (token, floor, idf, avgdl) "
+                "VALUES (:token, :floor, :idf, :avgdl)"
+            ),
+            {"token": token, "floor": floor, "idf": bm25_idf(rows, common[token]), "avgdl": avgdl},
+        )
+        kept = [
+            {"token": token, "article_id": -negative_id, "impact": impact}
+            for impact, negative_id in heap
+            if impact > floor
+        ]
+        connection.execute(INSERT_ENTRY, kept)
+        listed += 1
+    return listed
+
+
+def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:
+    """Every search row, read a batch at a time by article id, so memory stays flat."""
+    after = 0
+    while batch := connection.execute(
+        text(
+            "SELECT article_id, title_tokens, body_tokens FROM article_search "
+            "WHERE article_id > :after ORDER BY article_id LIMIT :size"
+        ),
+        {"after": after, "size": BUILD_BATCH},
+    ).all():
+        yield from ((row[0], row[1], row[2]) for row in batch)
+        after = batch[-1][0]
+
+
+def _build_postgres(connection: Connection) -> int:
+    connection.execute(
+        text(
+            """
+            INSERT INTO search_common (token, floor, idf, avgdl)
+            SELECT word, 0, 0, 0 FROM ts_stat('SELECT document FROM article_search')
+            WHERE ndoc >= :common_df
+            """
+        ),
+        {"common_df": COMMON_DF},
+    )
+    connection.execute(
+        text(
+            """
+            CREATE TEMPORARY TABLE search_ranked AS
+            SELECT token, article_id, impact,
+                   row_number() OVER (PARTITION BY token ORDER BY impact DESC, article_id) AS n
+            FROM (
+                SELECT c.token, s.article_id,
+                       ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
+                FROM article_search s
+                CROSS JOIN LATERAL unnest(s.document) AS u
+                JOIN search_common c ON c.token = u.lexeme
+            ) scored
+            """
+        )
+    )
+    connection.execute(
+        text(
+            """
+            UPDATE search_common c SET floor = r.impact
+            FROM search_ranked r WHERE r.token = c.token AND r.n = :past
+            """
+        ),
+        {"past": LIST_SIZE + 1},
+    )
+    connection.execute(
+        text(
+            """
+            INSERT INTO search_top (token, article_id, impact)
+            SELECT r.token, r.article_id, r.impact FROM search_ranked r
+            JOIN search_common c ON c.token = r.token
+            WHERE r.n <= :size AND r.impact > c.floor
+            """
+        ),
+        {"size": LIST_SIZE},
+    )
+    connection.execute(text("DROP TABLE search_ranked"))
+    return connection.execute(text("SELECT count(*) FROM search_common")).scalar_one()

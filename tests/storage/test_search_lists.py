@@ -1,0 +1,115 @@
+"""Ranked lists of common words: the same hits as the full index, kept true as articles change."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from storage import search_lists
+from storage.archive import ArchiveWriter
+from storage.db import create_archive_engine
+from storage.fingerprints import NearDupConfig
+from storage.generate import generate_archive
+from storage.reader import open_reader
+from storage.runs import start_run
+from storage.search import SearchFilters, _listed, search
+from storage.search_text import query_terms
+
+from .test_archive import article, record
+
+pytestmark = pytest.mark.integration
+
+COMMON_WORDS = ["sleep", "water", "失眠", "健康"]
+"""The generator's most frequent English words and Chinese bigrams: common in any archive."""
+LIMITS = [1, 5, 12]
+
+
+@pytest.fixture
+def small_lists(monkeypatch):
+    """Lists for words in 40+ articles, 12 articles each, so a 400-article archive has them."""
+    monkeypatch.setattr(search_lists, "COMMON_DF", 40)
+    monkeypatch.setattr(search_lists, "LIST_SIZE", 12)
+
+
+@pytest.fixture
+def generated(archive_url, small_lists):
+    engine = create_archive_engine(archive_url)
+    generate_archive(engine, 400, seed=11)
+    yield engine
+    engine.dispose()
+
+
+def hits(
+    engine, query: str, limit: int, ranked_lists: bool, filters: SearchFilters | None = None
+) -> list[tuple[str, float]]:
+    with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
+        found = search(reader, query, limit, filters, ranked_lists=ranked_lists)
+    return [(hit.url, hit.score) for hit in found]
+
+
+def answered_from_list(engine, word: str, limit: int) -> bool:
+    with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
+        return _listed(reader, query_terms(word), limit) is not None
+
+
+def assert_lists_agree(engine, scores: bool = True) -> None:
+    """The lists give the full index's hits in its order; and its scores, unless SQLite's bm25
+    statistics (IDF, average length) moved since the lists were built."""
+    for word in COMMON_WORDS:
+        for limit in LIMITS:
+            listed, full = hits(engine, word, limit, True), hits(engine, word, limit, False)
+            if not scores:
+                listed, full = [(url, 0.0) for url, _ in listed], [(url, 0.0) for url, _ in full]
+            assert listed == full, (word, limit)
+
+
+def test_common_words_are_answered_from_their_lists_with_the_full_index_hits(generated):
+    with generated.connect() as conn:
+        common = set(conn.scalars(text("SELECT token FROM search_common")))
+    assert set(COMMON_WORDS) <= common
+    for word in COMMON_WORDS:
+        assert answered_from_list(generated, word, 5), word
+        assert not answered_from_list(generated, word, 13), word
+    assert_lists_agree(generated)
+
+
+def test_rare_words_phrases_and_prefixes_use_the_full_index(generated):
+    for query in ['"sleep water"', "sle*", "sleep water", "失眠症"]:
+        assert not answered_from_list(generated, query, 5), query
+
+
+def test_lists_follow_new_and_reparsed_articles(generated):
+    writer = ArchiveWriter(generated, start_run(generated, "test", []), "1", NearDupConfig())
+    url = "http://other.example/sleep.html"
+    # Nothing but the word, in the title too: the best article for it on either ranking.
+    writer.add_article(record(article(url, "Sleep sleep. " * 20, title="Sleep " * 8)))
+    writer.flush()
+    assert hits(generated, "sleep", 1, True)[0][0] == url
+    assert_lists_agree(generated, scores=generated.dialect.name == "postgresql")
+    writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
+    writer.flush()
+    assert url not in {found for found, _ in hits(generated, "sleep", 12, True)}
+    assert_lists_agree(generated, scores=generated.dialect.name == "postgresql")
+
+
+def test_a_rebuild_gives_the_same_hits(generated):
+    before = {word: hits(generated, word, 12, True) for word in COMMON_WORDS}
+    with generated.begin() as conn:
+        assert search_lists.build_lists(conn) >= len(COMMON_WORDS)
+    assert {word: hits(generated, word, 12, True) for word in COMMON_WORDS} == before
+
+
+FILTERS = [
+    SearchFilters(language="en"),
+    SearchFilters(language="zh"),
+    SearchFilters(site="health-en-1.example.com"),
+    SearchFilters(has_advice=True),
+]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_filtered_common_words_keep_the_full_index_hits(generated, filters):
+    for word in COMMON_WORDS:
+        for limit in LIMITS:
+            full = hits(generated, word, limit, False, filters)
+            assert hits(generated, word, limit, True, filters) == full, (word, limit)
