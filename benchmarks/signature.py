@@ -10,7 +10,8 @@ the page sees:
 - ``prev`` / ``next``: ``{url, text, also}`` or ``null`` (no sibling link on the page);
   ``also`` lists other URLs accepted for the slot; ``"unlabelled"`` leaves the slot out;
 - ``related``: the URLs of the related-article links, ``null`` when unlabelled;
-- ``title`` and ``body_start``: the headline and the first words of the body;
+- ``title`` and ``body_start``: the headline and the first words of the body (both compared
+  with case and punctuation aside);
 - ``split``: ``dev`` (rules may be tuned on it) or ``holdout`` (only to check they generalise).
 
 An item matches a label when the printed number is the same and the text is the same once case,
@@ -210,7 +211,9 @@ def score_text(tally: Tally, article: Article | None, label: Label, notes: list[
     if label.get("title"):
         tally.titles_total += 1
         headline = article.headline if article else ""
-        if " ".join(headline.split()) == " ".join(label["title"].split()):
+        # Compared as WCXB compares titles (case and punctuation aside): a typed label has
+        # straight quotes where the page prints curly ones.
+        if norm(headline) == norm(label["title"]):
             tally.titles_right += 1
         else:
             notes.append(f"title {headline[:60]!r} != {label['title'][:60]!r}")
