@@ -83,6 +83,10 @@ DATELINE_RE = re.compile(
 )
 DATELINE_MAX_CHARS = 100
 """A short line announcing when the article was published or updated is page furniture."""
+DATELINE_THEN_SENTENCE_RE = re.compile(r"\s*[.;]\s+(?=[^\W\d_])")
+"""A dateline ended by a full stop and followed by a sentence ("Published Jan. 3, 2026. The
+study followed…"): the sentence is the article's, only the dateline is furniture. A time or a
+byline after a bar or a dash stays with the dateline."""
 AD_LABEL_RE = re.compile(
     r"(?:advert(?:isement)?s?|sponsored(?: content)?|anzeige|publicidad|publicité|pubblicità)"
     r"(?: ?- ?scroll to continue(?: with content)?)?$",
@@ -170,8 +174,11 @@ def _without_repeats(lines: Iterable[str]) -> list[str]:
     for line in lines:
         if not line or AD_LABEL_RE.match(line):
             continue
-        if len(line) <= DATELINE_MAX_CHARS and DATELINE_RE.match(line):
-            continue
+        if len(line) <= DATELINE_MAX_CHARS and (dateline := DATELINE_RE.match(line)):
+            rest = DATELINE_THEN_SENTENCE_RE.match(line, dateline.end())
+            if rest is None:
+                continue
+            line = line[rest.end() :]
         if line in seen:
             run.append(line)
             continue
