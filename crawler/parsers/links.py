@@ -12,8 +12,10 @@ document order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from urllib.parse import urljoin, urlparse
+from functools import lru_cache
+from urllib.parse import urljoin, urlparse, urlsplit
 
 import lxml.etree
 from w3lib.url import safe_url_string
@@ -41,6 +43,12 @@ IGNORED_EXTENSIONS = tuple(
 )
 """Paths ending so lead to no page: Scrapy's ``IGNORED_EXTENSIONS``, which the crawl used."""
 
+URL_CACHE_SIZE = 8192
+"""Hrefs remembered with the URL they resolve to: a few pages' worth of repeated links."""
+
+_SITE_ABSOLUTE_HREF = re.compile(r"(?:/(?!/)|(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#])[^\t\n\r]*\Z")
+"""Hrefs whose resolution depends on the base URL's origin alone, never on its path: a path
+from the root (``/a/b``) or a URL with a host (``https://host/x``, ``//host/x``)."""
 _HREFS = lxml.etree.XPath("//a[@href] | //area[@href]")
 _BASE_HREF = lxml.etree.XPath("(//base[@href])[1]/@href")
 
@@ -48,19 +56,16 @@ _BASE_HREF = lxml.etree.XPath("(//base[@href])[1]/@href")
 def page_links(doc: Document) -> tuple[str, ...]:
     """The absolute URLs of the page's ``a``/``area`` links, each once, in document order."""
     base = base_url(doc)
-    encoding = doc.encoding
-    seen: set[str] = set()
-    links: list[str] = []
+    base_origin, page_origin = _origin(base), _origin(doc.url)
+    links: dict[str, None] = {}
     for element in _HREFS(doc.tree):
-        url = _resolve(base, doc.url, element.get("href"), encoding)
-        if url is None or url in seen:
-            continue
-        seen.add(url)
-        if url.split("://", 1)[0] not in FOLLOWED_SCHEMES:
-            continue
-        if urlparse(url).path.lower().endswith(IGNORED_EXTENSIONS):
-            continue
-        links.append(url)
+        href = element.get("href").strip(HTML5_WHITESPACE)
+        if base_origin and page_origin and _SITE_ABSOLUTE_HREF.match(href):
+            url = _resolved(base_origin, href, doc.encoding, page_origin)
+        else:
+            url = _resolved(base, href, doc.encoding, doc.url)
+        if url is not None and url not in links:
+            links[url] = None
     return tuple(links)
 
 
@@ -91,9 +96,29 @@ def base_url(doc: Document) -> str:
     return doc.url if url.startswith(("data:", "javascript:")) else url
 
 
-def _resolve(base: str, page_url: str, href: str, encoding: str) -> str | None:
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _resolved(base: str, href: str, encoding: str, page_url: str) -> str | None:
+    """The URL the crawl follows for ``href``, or ``None`` if it is bogus or leads to no page.
+
+    Cached: a site's menus, footers and sidebars repeat the same links on every page, and making
+    a URL safe costs more than the rest of reading them. Callers pass origins instead of full
+    URLs where only the origin decides the result, so the repeats hit across pages.
+    """
     try:
-        url = safe_url_string(urljoin(base, href.strip(HTML5_WHITESPACE)), encoding=encoding)
-        return urljoin(page_url, url)
+        url = urljoin(page_url, safe_url_string(urljoin(base, href), encoding=encoding))
     except ValueError:
         return None
+    if url.split("://", 1)[0] not in FOLLOWED_SCHEMES:
+        return None
+    return None if urlparse(url).path.lower().endswith(IGNORED_EXTENSIONS) else url
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host/`` of ``url``, or ``None`` when it has no host to resolve against."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/"

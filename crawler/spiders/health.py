@@ -18,6 +18,7 @@ Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one pag
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -59,6 +60,12 @@ FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
 LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
+DUPLICATES_FILTERED = "dupefilter/filtered"
+RECENT_LINKS_MAX = 4096
+"""Links this spider requested lately, not requested again: a site's menus, footers and
+sidebars repeat on every page, and each repeat would only be built into a request, fingerprinted
+and dropped by the duplicate filter (counted under its stats key all the same). Bounded, so
+memory stays flat in crawl size; the duplicate filter still catches every older repeat."""
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -114,6 +121,7 @@ class HealthSpider(Spider):
         )
         self.url_rules = self.site.url_rules() if self.site else UrlRules()
         self.profiles: dict[str, ContentProfile] = {}
+        self.recent_links: OrderedDict[str, None] = OrderedDict()
         self.links_per_page_max = 0
 
     @classmethod
@@ -286,12 +294,24 @@ class HealthSpider(Spider):
             )
             record_refusal(self.crawler, response.url, response.url, "link_cap")
             links = links[:cap]
+        recent = self.recent_links
+        repeated = 0
         for url in links:
             if not self.follows(url):
                 continue
-            request = self.follow(response, url, self.parse_page)
+            target = strip_tracking(url)
+            if target in recent:
+                recent.move_to_end(target)
+                repeated += 1
+                continue
+            request = self.follow(response, target, self.parse_page)
             if request is not None:
+                recent[target] = None
+                if len(recent) > RECENT_LINKS_MAX:
+                    recent.popitem(last=False)
                 yield request
+        if repeated:
+            self.crawler.stats.inc_value(DUPLICATES_FILTERED, repeated)
 
     def follow(
         self,
