@@ -360,7 +360,9 @@ class WarcImportSpider(HealthSpider):
     def fetch_item(self, response: Response) -> FetchItem:
         return capture_fetch(response.meta[CAPTURE_META])
 
-    def follow_links(self, response: Response) -> Iterator[Request]:
+    def follow_links(
+        self, response: Response, links: tuple[str, ...] | None = None
+    ) -> Iterator[Request]:
         """Captures are replayed, never followed: the WARC holds what there is."""
         return iter(())
 

@@ -9,12 +9,14 @@ Every HTML page gets its main text; whether it is an article is a separate, type
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from crawler.parsers.advice import advice_lists, bullet_lists
 from crawler.parsers.article_kind import judge
 from crawler.parsers.content import ContentProfile, MainContent, main_content
-from crawler.parsers.document import load_document
+from crawler.parsers.document import Document, load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
+from crawler.parsers.links import page_links
 from crawler.parsers.metadata import extract_metadata
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
@@ -35,7 +37,34 @@ def parse_article(
     an empty page is returned with ``decision.is_article`` false and the reason.
     A site ``profile`` takes precedence over the generic main-content walk.
     """
+    return _article(load_document(html, url, headers), profile)
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """A page's article and the links it leads to, both read from one parse of its HTML."""
+
+    article: Article
+    links: tuple[str, ...]
+
+
+def parse_page(
+    html: bytes,
+    url: str,
+    headers: Mapping[str, str] | None = None,
+    profile: ContentProfile | None = None,
+) -> ParsedPage:
+    """:func:`parse_article` plus the page's outlinks (:func:`~crawler.parsers.links.page_links`).
+
+    The crawl needs both from every page; parsing the HTML once for both halves its parse cost.
+    """
     doc = load_document(html, url, headers)
+    links = page_links(doc)
+    return ParsedPage(article=_article(doc, profile), links=links)
+
+
+def _article(doc: Document, profile: ContentProfile | None) -> Article:
+    url = doc.url
     meta = extract_metadata(doc)
     siblings = sibling_links(doc)
     content = main_content(doc, profile)

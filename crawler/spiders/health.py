@@ -18,6 +18,7 @@ Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one pag
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -29,7 +30,6 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
@@ -42,7 +42,14 @@ from crawler.conditional import (
 )
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG
-from crawler.parsers import Article, NotAnArticle, NotHtml, ParseError, parse_article
+from crawler.parsers import (
+    Article,
+    NotAnArticle,
+    NotHtml,
+    ParseError,
+    parse_links,
+    parse_page,
+)
 from crawler.parsers.content import ContentProfile
 from crawler.profiles import SiteProfile, UrlRules, load_profiles, load_site_profile, profile_for
 from crawler.refusals import Refused, record_refusal
@@ -53,6 +60,12 @@ FETCH_ERRORS = "healtharchive/fetch_error"
 PARSE_OUTCOMES = "healtharchive/parse"
 LINKS_DROPPED = "healtharchive/links_dropped"
 GZIP_MAGIC = b"\x1f\x8b"
+DUPLICATES_FILTERED = "dupefilter/filtered"
+RECENT_LINKS_MAX = 4096
+"""Links this spider requested lately, not requested again: a site's menus, footers and
+sidebars repeat on every page, and each repeat would only be built into a request, fingerprinted
+and dropped by the duplicate filter (counted under its stats key all the same). Bounded, so
+memory stays flat in crawl size; the duplicate filter still catches every older repeat."""
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -107,8 +120,8 @@ class HealthSpider(Spider):
             else sorted({urlsplit(u).hostname or "" for u in self.start_urls})
         )
         self.url_rules = self.site.url_rules() if self.site else UrlRules()
-        self.link_extractor = LinkExtractor(unique=True)
         self.profiles: dict[str, ContentProfile] = {}
+        self.recent_links: OrderedDict[str, None] = OrderedDict()
         self.links_per_page_max = 0
 
     @classmethod
@@ -231,7 +244,7 @@ class HealthSpider(Spider):
             yield from self.follow_links(response)
             return
         try:
-            article = parse_article(
+            page = parse_page(
                 response.body,
                 response.url,
                 text_headers(response),
@@ -246,23 +259,33 @@ class HealthSpider(Spider):
             if isinstance(exc, NotHtml):
                 self.logger.info("not an HTML page: %s", exc)
                 return
-        else:
-            if article.decision.reason == "empty_body" and not article.decision.is_article:
-                fetch.error = "empty_body"
-            if not recorded:
-                self.record_fetch(fetch)
-            yield from self._archive_if_article(fetch, article)
-        yield from self.follow_links(response)
+            yield from self.follow_links(response)
+            return
+        article = page.article
+        if article.decision.reason == "empty_body" and not article.decision.is_article:
+            fetch.error = "empty_body"
+        if not recorded:
+            self.record_fetch(fetch)
+        yield from self._archive_if_article(fetch, article)
+        yield from self.follow_links(response, page.links)
 
-    def follow_links(self, response: Response) -> Iterator[Request]:
+    def follow_links(
+        self, response: Response, links: tuple[str, ...] | None = None
+    ) -> Iterator[Request]:
         """At most ``LINKS_PER_PAGE_MAX`` links of a page, so no page can flood the crawl.
 
-        Off-site and non-http links are requested too: the scope middleware refuses them and
-        puts each distinct one on record. A profile's URL patterns narrow what is followed.
+        ``links`` are the page's outlinks when the parser already read them with the article;
+        otherwise (listings, stored copies) the page is parsed for its links alone. Off-site and
+        non-http links are requested too: the scope middleware refuses them and puts each
+        distinct one on record. A profile's URL patterns narrow what is followed.
         """
         if not isinstance(response, TextResponse):
             return
-        links = self.link_extractor.extract_links(response)
+        if links is None:
+            try:
+                links = parse_links(response.body, response.url, text_headers(response))
+            except NotHtml:
+                return
         cap = self.links_per_page_max
         if cap and len(links) > cap:
             self.crawler.stats.inc_value(LINKS_DROPPED, len(links) - cap)
@@ -271,12 +294,24 @@ class HealthSpider(Spider):
             )
             record_refusal(self.crawler, response.url, response.url, "link_cap")
             links = links[:cap]
-        for link in links:
-            if not self.follows(link.url):
+        recent = self.recent_links
+        repeated = 0
+        for url in links:
+            if not self.follows(url):
                 continue
-            request = self.follow(response, link.url, self.parse_page)
+            target = strip_tracking(url)
+            if target in recent:
+                recent.move_to_end(target)
+                repeated += 1
+                continue
+            request = self.follow(response, target, self.parse_page)
             if request is not None:
+                recent[target] = None
+                if len(recent) > RECENT_LINKS_MAX:
+                    recent.popitem(last=False)
                 yield request
+        if repeated:
+            self.crawler.stats.inc_value(DUPLICATES_FILTERED, repeated)
 
     def follow(
         self,
@@ -285,9 +320,16 @@ class HealthSpider(Spider):
         callback: Callable[[Response], Any],
         meta: dict[str, Any] | None = None,
     ) -> Request | None:
-        """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL."""
+        """A request for ``url``, or ``None`` (counted as ``bad_link``) if it is no valid URL.
+
+        An absolute URL (every link the parser returns) becomes a request directly: resolving it
+        against the page, as ``response.follow`` does, would decode the whole body for nothing.
+        """
         try:
-            return response.follow(strip_tracking(url), callback, errback=self.on_error, meta=meta)
+            target = strip_tracking(url)
+            if urlsplit(target).scheme:
+                return Request(target, callback, errback=self.on_error, meta=meta)
+            return response.follow(target, callback, errback=self.on_error, meta=meta)
         except ValueError:
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_link")
             return None
