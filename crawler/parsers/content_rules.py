@@ -326,9 +326,7 @@ def _junk_signal(classes: str, ident: str) -> int:
     """Furniture words and phrases in the class and id, module hashes and taxonomy tags aside."""
     unhashed = CSS_MODULE_HASH_RE.sub(" ", f"{classes} {ident}")
     tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
-    attributes = " ".join(
-        t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t)
-    )
+    attributes = " ".join(t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t))
     if JUNK_PHRASE_RE.search(attributes):
         return STRONG_FURNITURE
     signal = WEAK_FURNITURE if any(RESPONSIVE_TOKEN_RE.match(t) for t in tokens) else NOT_FURNITURE
