@@ -307,11 +307,17 @@ def _attribute_signal(classes: str, ident: str) -> int:
     """Cached: class and id strings repeat across a page's elements and a site's pages."""
     if ident and SLUG_ID_RE.match(ident):
         ident = ""
-    if not classes and not ident:
-        return NOT_FURNITURE
-    if any(CONSENT_TOKEN_RE.match(token) for token in f"{classes} {ident}".split()):
+    return max(map(_name_signal, f"{classes} {ident}".split()), default=NOT_FURNITURE)
+
+
+@lru_cache(maxsize=16384)
+def _name_signal(name: str) -> int:
+    """One class name's signal; an element's is the strongest of its names' (every rule reads
+    one name at a time). Cached apart: names recur in many combinations (``col-md-8 post``,
+    ``col-md-4 sidebar``), so a page's new class strings are mostly names already judged."""
+    if CONSENT_TOKEN_RE.match(name):
         return CONSENT
-    return _junk_signal(classes, ident)
+    return _junk_signal(name)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -322,9 +328,9 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return bool(style and HIDDEN_STYLE_RE.search(style))
 
 
-def _junk_signal(classes: str, ident: str) -> int:
-    """Furniture words and phrases in the class and id, module hashes and taxonomy tags aside."""
-    unhashed = CSS_MODULE_HASH_RE.sub(" ", f"{classes} {ident}")
+def _junk_signal(name: str) -> int:
+    """Furniture words and phrases in a class name, module hashes and taxonomy tags aside."""
+    unhashed = CSS_MODULE_HASH_RE.sub(" ", name)
     tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
     attributes = " ".join(t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t))
     if JUNK_PHRASE_RE.search(attributes):
