@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -160,7 +161,14 @@ def extract_metadata(doc: Document) -> Metadata:
 
 def is_article_page(doc: Document) -> bool:
     """Whether the page is one article (not a listing), so ``rel=next`` means the next article."""
-    declared = page_type(doc.tree, _meta_tags(doc.tree), jsonld_objects(doc.tree))
+    return declares_article(
+        doc, page_type(doc.tree, _meta_tags(doc.tree), jsonld_objects(doc.tree))
+    )
+
+
+def declares_article(doc: Document, declared: str | None) -> bool:
+    """:func:`is_article_page` given the page's :func:`page_type` (``Metadata.pageType``), for
+    callers that have read the metadata already: JSON-LD and meta tags are not read twice."""
     if declared in ARTICLE_TYPES:
         return True
     if declared in LISTING_TYPES:
@@ -497,15 +505,21 @@ def _language(
 
 
 def _script_language(text: str) -> str | None:
-    """Guess from the writing system when the page declares nothing; Latin text stays unknown."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) < MIN_SCRIPT_CHARS:
+    """Guess from the writing system when the page declares nothing; Latin text stays unknown.
+
+    Each distinct character is looked up once: a page holds a few hundred of them among its
+    tens of thousands of letters."""
+    scripts: Counter[str] = Counter()
+    for char, count in Counter(text).items():
+        if char.isalpha():
+            scripts[unicodedata.name(char, "").split(" ")[0]] += count
+    letters = scripts.total()
+    if letters < MIN_SCRIPT_CHARS:
         return None
-    scripts = [unicodedata.name(char, "").split(" ")[0] for char in letters]
     for script, language in (("HIRAGANA", "ja"), ("KATAKANA", "ja"), ("HANGUL", "ko")):
-        if scripts.count(script) >= CJK_SHARE * len(letters) / 3:
+        if scripts[script] >= CJK_SHARE * letters / 3:
             return language
-    if scripts.count("CJK") >= CJK_SHARE * len(letters):
+    if scripts["CJK"] >= CJK_SHARE * letters:
         return "zh"
     return None
 
