@@ -66,11 +66,13 @@ MODIFIED_META = (
 )
 PUBLISHED_KEY_RE = re.compile(r"publish|pub[-_.]?date|release[-_.]?date", re.I)
 UPDATED_KEY_RE = re.compile(r"modif|updat|expir", re.I)
-DATE_CLASS_XPATH = lxml.etree.XPath(
-    "//body//*[re:test(@class, '(?:^|[\\s_-])(?:date|published|pubdate|posted-on|post-date)"
-    "(?:$|[\\s_-])', 'i') and not(re:test(@class, 'updat|modif', 'i'))]",
-    namespaces={"re": "http://exslt.org/regular-expressions"},
+CLASSED_XPATH = lxml.etree.XPath("//body//*[@class]")
+DATE_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:date|published|pubdate|posted-on|post-date)(?:$|[\s_-])", re.I
 )
+UPDATED_CLASS_RE = re.compile(r"updat|modif", re.I)
+"""Classes naming the post's date, not its update. Matched in Python on the classed elements
+the XPath finds: an EXSLT ``re:test`` in the XPath calls back into Python for every element."""
 MAX_DATE_CHARS = 60
 """Longer text around a date is a teaser or a sentence, not a date line."""
 AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author")
@@ -340,7 +342,10 @@ def _published_keys(meta: dict[str, str]) -> list[str]:
 
 def _date_element(tree: lxml.html.HtmlElement) -> str | None:
     """A short element classed as the post's date ("post-date", "published"), outside teasers."""
-    for element in DATE_CLASS_XPATH(tree):
+    for element in CLASSED_XPATH(tree):
+        classes = element.get("class")
+        if not DATE_CLASS_RE.search(classes) or UPDATED_CLASS_RE.search(classes):
+            continue
         text = _text(element)
         if len(text) <= MAX_DATE_CHARS and not outside_article(element):
             iso = find_date(text)
