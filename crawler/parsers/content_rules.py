@@ -329,10 +329,17 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
 
 
 def _junk_signal(name: str) -> int:
-    """Furniture words and phrases in a class name, module hashes and taxonomy tags aside."""
-    unhashed = CSS_MODULE_HASH_RE.sub(" ", name)
-    tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
-    attributes = " ".join(t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t))
+    """Furniture words and phrases in a class name, module hashes and taxonomy tags aside.
+
+    Most names have no module hash and no capital: the two rewrites are skipped for them, since
+    a page's new names are judged on every page of a run and each rewrite costs as much as a rule.
+    """
+    if "__" in name:
+        name = CSS_MODULE_HASH_RE.sub(" ", name)
+    if not name.islower():
+        name = CAMEL_CASE_RE.sub(r"\1-\2", name)
+    tokens = name.lower().split()
+    attributes = " ".join([t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t)])
     if JUNK_PHRASE_RE.search(attributes):
         return STRONG_FURNITURE
     signal = WEAK_FURNITURE if any(RESPONSIVE_TOKEN_RE.match(t) for t in tokens) else NOT_FURNITURE
