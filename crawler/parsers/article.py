@@ -17,7 +17,7 @@ from crawler.parsers.content import ContentProfile, MainContent, main_content
 from crawler.parsers.document import Document, load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.links import page_links
-from crawler.parsers.metadata import extract_metadata
+from crawler.parsers.metadata import declares_article, extract_metadata
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
@@ -66,7 +66,7 @@ def parse_page(
 def _article(doc: Document, profile: ContentProfile | None) -> Article:
     url = doc.url
     meta = extract_metadata(doc)
-    siblings = sibling_links(doc)
+    siblings = sibling_links(doc, declares_article(doc, meta.pageType))
     content = main_content(doc, profile)
     decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
     if not decision.is_article and profile is None:

@@ -329,7 +329,8 @@ class _Walk:
             return 0.0, 0.0
         in_link = in_link or tag == "a"
         own: list = [0, 0, "", []] if tag in BLOCK_TAGS else block
-        self._add(own, element.text, in_link)
+        if element.text:
+            self._add(own, element.text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
         self.code_depth += code
@@ -337,7 +338,8 @@ class _Walk:
             child_score, child_prose = self.visit(child, own, in_link)
             score += child_score
             prose += child_prose
-            self._add(own, child.tail, in_link)
+            if child.tail:
+                self._add(own, child.tail, in_link)
         self.code_depth -= code
         if own is not block:
             weight = self._weight(element, own)
@@ -462,9 +464,7 @@ class _Walk:
     def _prose(self, element: lxml.html.HtmlElement) -> float:
         return self.totals.get(element, (0.0, 0.0))[1] - self.prose_lost.get(element, 0.0)
 
-    def _add(self, block: list, text: str | None, in_link: bool) -> None:
-        if not text:
-            return
+    def _add(self, block: list, text: str, in_link: bool) -> None:
         stripped = text.strip()
         if not stripped:
             return

@@ -203,6 +203,8 @@ TAXONOMY_TOKEN_RE = re.compile(
 """CMS classes naming a post's taxonomy or the page layout, not the element's role."""
 EMBED_TOKEN_RE = re.compile(r"social(?:-media)?-embed")
 """A post quoted from a social network (an embedded tweet) is part of the story, not a share bar."""
+NOT_A_ROLE_TOKEN_RE = re.compile(f"{TAXONOMY_TOKEN_RE.pattern}|{EMBED_TOKEN_RE.pattern}")
+"""Either of the two above, searched once per token."""
 SLUG_ID_RE = re.compile(r"^\w*(?:-[a-z0-9]+){4,}$")
 """An id like ``how-popular-is-meditation`` is an anchor made from a heading, not a role name."""
 RESPONSIVE_TOKEN_RE = re.compile(
@@ -244,8 +246,34 @@ stories, share and like widgets, an author box, a contact box."""
 SECTION_LABEL_MAX_CHARS = 60
 
 
+BOILERPLATE_LITERALS = (
+    "©",
+    "copyright",
+    "rights reserved",
+    "版权所有",
+    "icp",
+    "公网安备",
+    "無断転載",
+    "cookie",
+    "creative commons",
+)
+"""Every match of :data:`BOILERPLATE_TEXT_RE` holds one of these in the lowered text. The
+regular expression is slow to search (case-insensitive, about twenty alternatives), and almost
+every block of a page holds none of them."""
+CASE_FOLDS = ("ſ", "ı", "İ", "K")
+"""The non-ASCII letters ``re.IGNORECASE`` matches to ``s``, ``i`` and ``k``: a text holding one
+is left to the regular expression, since ``str.lower`` does not turn them into those letters."""
+
+
 def is_boilerplate_text(text: str) -> bool:
-    return len(text) <= BOILERPLATE_MAX_CHARS and BOILERPLATE_TEXT_RE.search(text) is not None
+    if len(text) > BOILERPLATE_MAX_CHARS:
+        return False
+    lowered = text.lower()
+    if not any(literal in lowered for literal in BOILERPLATE_LITERALS) and not any(
+        fold in text for fold in CASE_FOLDS
+    ):
+        return False
+    return BOILERPLATE_TEXT_RE.search(text) is not None
 
 
 def is_section_label(text: str) -> bool:
@@ -279,11 +307,17 @@ def _attribute_signal(classes: str, ident: str) -> int:
     """Cached: class and id strings repeat across a page's elements and a site's pages."""
     if ident and SLUG_ID_RE.match(ident):
         ident = ""
-    if not classes and not ident:
-        return NOT_FURNITURE
-    if any(CONSENT_TOKEN_RE.match(token) for token in f"{classes} {ident}".split()):
+    return max(map(_name_signal, f"{classes} {ident}".split()), default=NOT_FURNITURE)
+
+
+@lru_cache(maxsize=16384)
+def _name_signal(name: str) -> int:
+    """One class name's signal; an element's is the strongest of its names' (every rule reads
+    one name at a time). Cached apart: names recur in many combinations (``col-md-8 post``,
+    ``col-md-4 sidebar``), so a page's new class strings are mostly names already judged."""
+    if CONSENT_TOKEN_RE.match(name):
         return CONSENT
-    return _junk_signal(classes, ident)
+    return _junk_signal(name)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -294,13 +328,18 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return bool(style and HIDDEN_STYLE_RE.search(style))
 
 
-def _junk_signal(classes: str, ident: str) -> int:
-    """Furniture words and phrases in the class and id, module hashes and taxonomy tags aside."""
-    unhashed = CSS_MODULE_HASH_RE.sub(" ", f"{classes} {ident}")
-    tokens = CAMEL_CASE_RE.sub(r"\1-\2", unhashed).lower().split()
-    attributes = " ".join(
-        t for t in tokens if not (TAXONOMY_TOKEN_RE.search(t) or EMBED_TOKEN_RE.search(t))
-    )
+def _junk_signal(name: str) -> int:
+    """Furniture words and phrases in a class name, module hashes and taxonomy tags aside.
+
+    Most names have no module hash and no capital: the two rewrites are skipped for them, since
+    a page's new names are judged on every page of a run and each rewrite costs as much as a rule.
+    """
+    if "__" in name:
+        name = CSS_MODULE_HASH_RE.sub(" ", name)
+    if not name.islower():
+        name = CAMEL_CASE_RE.sub(r"\1-\2", name)
+    tokens = name.lower().split()
+    attributes = " ".join([t for t in tokens if not NOT_A_ROLE_TOKEN_RE.search(t)])
     if JUNK_PHRASE_RE.search(attributes):
         return STRONG_FURNITURE
     signal = WEAK_FURNITURE if any(RESPONSIVE_TOKEN_RE.match(t) for t in tokens) else NOT_FURNITURE

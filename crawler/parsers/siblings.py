@@ -178,14 +178,16 @@ class _Page:
     cues: _Cues
 
 
-def sibling_links(doc: Document) -> Siblings:
+def sibling_links(doc: Document, article: bool | None = None) -> Siblings:
     """The page's previous/next article and its related-article teasers.
 
     Carousel and comment controls are no siblings, but a carousel of related posts is still
-    related, so only the sibling finder leaves noise anchors out.
+    related, so only the sibling finder leaves noise anchors out. ``article`` is
+    :func:`~crawler.parsers.metadata.is_article_page` when the caller knows it already.
     """
     base = _base_url(doc)
-    article = is_article_page(doc)
+    if article is None:
+        article = is_article_page(doc)
     scan = scan_page(
         doc.tree,
         base,
