@@ -18,7 +18,6 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlparse, urlsplit
 
 import lxml.etree
-from w3lib.url import safe_url_string
 
 from crawler.parsers.document import Document, load_document
 
@@ -90,10 +89,18 @@ def base_url(doc: Document) -> str:
     if not href:
         return doc.url
     try:
-        url = safe_url_string(urljoin(doc.url, href), encoding=doc.encoding)
+        url = _safe_url(urljoin(doc.url, href), doc.encoding)
     except ValueError:
         return doc.url
     return doc.url if url.startswith(("data:", "javascript:")) else url
+
+
+def _safe_url(url: str, encoding: str) -> str:
+    """w3lib's safe URL, imported on first use: w3lib pulls in ``urllib.request``, and commands
+    that parse pages without following their links (``extract``) never need it."""
+    from w3lib.url import safe_url_string
+
+    return safe_url_string(url, encoding=encoding)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -105,7 +112,7 @@ def _resolved(base: str, href: str, encoding: str, page_url: str) -> str | None:
     URLs where only the origin decides the result, so the repeats hit across pages.
     """
     try:
-        url = urljoin(page_url, safe_url_string(urljoin(base, href), encoding=encoding))
+        url = urljoin(page_url, _safe_url(urljoin(base, href), encoding))
     except ValueError:
         return None
     if url.split("://", 1)[0] not in FOLLOWED_SCHEMES:

@@ -8,6 +8,8 @@ read links from the parser's tree: the switch must not change which pages a craw
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,22 @@ def test_parse_page_returns_the_article_and_links_of_one_parse(case: Path) -> No
 def test_binary_body_has_no_links() -> None:
     with pytest.raises(NotHtml):
         parse_links(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, PAGE_URL)
+
+
+@pytest.mark.parametrize(
+    ("call", "w3lib_loaded"),
+    [("parse_article", False), ("parse_page", True)],
+)
+def test_w3lib_is_imported_only_when_links_are_read(call: str, w3lib_loaded: bool) -> None:
+    """``extract`` parses pages without following them: it does not pay for w3lib's imports."""
+    body = b"<html><body><h1>T</h1><p>Text.</p><a href='/next.html'>next</a></body></html>"
+    script = (
+        "import sys\n"
+        f"from crawler.parsers import {call}\n"
+        f"{call}({body!r}, 'https://example.org/a.html')\n"
+        "print('w3lib.url' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(w3lib_loaded)
