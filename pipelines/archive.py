@@ -236,24 +236,8 @@ class ArchivePipeline:
 
 
 def to_fetch_record(item: FetchItem) -> FetchRecord:
-    return FetchRecord(
-        key=item.key,
-        url=item.url,
-        final_url=item.final_url,
-        status=item.status,
-        fetched_at=item.fetched_at,
-        body=item.body,
-        error=item.error,
-        content_type=item.content_type,
-        etag=item.etag,
-        last_modified=item.last_modified,
-        protocol=item.protocol,
-        reason=item.reason,
-        headers=item.headers,
-        request_method=item.request_method,
-        request_headers=item.request_headers,
-        blob_sha256=item.blob_sha256,
-    )
+    """The archive's frozen record of a fetch: the crawl's item carries exactly its fields."""
+    return FetchRecord(**vars(item))
 
 
 def _first_line(exc: DBAPIError) -> str:
