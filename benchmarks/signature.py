@@ -11,7 +11,10 @@ the page sees:
   ``also`` lists other URLs accepted for the slot; ``"unlabelled"`` leaves the slot out;
 - ``related``: the URLs of the related-article links, ``null`` when unlabelled;
 - ``title`` and ``body_start``: the headline and the first words of the body (both compared
-  with case and punctuation aside);
+  with case and punctuation aside); ``title_also`` lists the page's other wording of its title
+  where the visible headline (``<h1>``) and the document title (``<title>``, ``og:title``) differ,
+  either being right. The body starts after the headline, the byline and the dateline, which
+  the parser reports in their own fields;
 - ``split``: ``dev`` (rules may be tuned on it) or ``holdout`` (only to check they generalise).
 
 An item matches a label when the printed number is the same and the text is the same once case,
@@ -213,7 +216,8 @@ def score_text(tally: Tally, article: Article | None, label: Label, notes: list[
         headline = article.headline if article else ""
         # Compared as WCXB compares titles (case and punctuation aside): a typed label has
         # straight quotes where the page prints curly ones.
-        if norm(headline) == norm(label["title"]):
+        titles = [label["title"], *label.get("title_also", [])]
+        if norm(headline) in {norm(title) for title in titles}:
             tally.titles_right += 1
         else:
             notes.append(f"title {headline[:60]!r} != {label['title'][:60]!r}")

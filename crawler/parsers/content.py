@@ -93,6 +93,18 @@ AD_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 """The label over an ad slot, left behind once the ad itself (a script or iframe) is gone."""
+NAME_RUN_MIN_CHARS = 500
+NAME_RUN_PUNCTUATION = 1 / 400
+"""A text run this long with fewer punctuation marks per character than this is names or
+numbers one after another (the towns and postcodes a business serves, a tag cloud printed as
+text), not prose: prose ends a sentence every few hundred characters at most, in every script
+that has such marks."""
+PUNCTUATION_RE = re.compile(r"[^\w\s]")
+"""Any mark that is neither a letter, a digit nor a space: full stops and commas of every script
+(the Urdu ``۔``, the Devanagari ``।``), quotes, brackets, dashes."""
+UNMARKED_SCRIPT_RE = re.compile(r"[\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+"""Thai, Lao, Tibetan, Myanmar and Khmer separate sentences by spaces or by marks of their own:
+the rule leaves them alone."""
 REPEAT_RUN_MIN_CHARS = 2000
 """A run of already printed lines this long is a duplicated section, not the article's own."""
 CODE_TAGS = frozenset({"pre", "code"})
@@ -227,10 +239,10 @@ def _generic_node(
     body = tree.find("body")
     root = body if body is not None else tree
     walk = _Walk(root, whole_page)
-    _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
+    _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     if not prose and root.find(".//noscript") is not None:
         walk = _Walk(root, whole_page, junk_tags=ALWAYS_JUNK_TAGS - {"noscript"})
-        _, prose = walk.visit(root, [0, 0, "", []], in_link=False)
+        _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
@@ -328,7 +340,7 @@ class _Walk:
                 self.rejected.add(element)
             return 0.0, 0.0
         in_link = in_link or tag == "a"
-        own: list = [0, 0, "", []] if tag in BLOCK_TAGS else block
+        own: list = [0, 0, "", [], 0] if tag in BLOCK_TAGS else block
         if element.text:
             self._add(own, element.text, in_link)
         score = prose = 0.0
@@ -475,11 +487,15 @@ class _Walk:
         block[2] = stripped[-3:]
         if block[0] <= BOILERPLATE_MAX_CHARS * self.scale:
             block[3].append(stripped)
+        if len(stripped) >= NAME_RUN_MIN_CHARS and _name_run(stripped):
+            block[4] += size
 
     def _weight(self, element: lxml.html.HtmlElement, block: list) -> float:
-        chars, link_chars, end, pieces = block
+        chars, link_chars, end, pieces, names = block
         if not chars:
             return 0.0
+        if names * 2 > chars:
+            return -float(chars)
         if is_boilerplate_text(" ".join(pieces)):
             self.notices.add(element)
             return -float(chars)
@@ -503,6 +519,16 @@ class _Walk:
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         return furniture_signal(element)
+
+
+def _name_run(text: str) -> bool:
+    """Whether a long text run is names or numbers one after another rather than sentences."""
+    if UNMARKED_SCRIPT_RE.search(text, 0, NAME_RUN_MIN_CHARS * 2):
+        return False
+    length = len("".join(text.split()))
+    return length >= NAME_RUN_MIN_CHARS and len(
+        PUNCTUATION_RE.findall(text)
+    ) < NAME_RUN_PUNCTUATION * length
 
 
 def _semantic_body(element: lxml.html.HtmlElement) -> bool:
