@@ -7,7 +7,8 @@ both alike, at each site size given. Pages are the responses each crawler actual
 included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
 milliseconds per page (the process and the children it waited for), peak RSS of the process
 (``ru_maxrss``) and of its whole process tree (its RSS plus its descendants', such as the
-crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare.
+crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare. ``inline`` is the full crawl with ``PARSE_WORKERS=0``: every page
+parsed in the crawl's own process, as before the parse worker.
 
 With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
 and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
@@ -160,8 +161,10 @@ def timed(command: list[str]) -> Timed:
     return Timed(elapsed, cpu, usage.ru_maxrss / 1024, peak_tree[0], stdout)
 
 
-def run_ours(url: str, db: Path) -> Run:
+def run_ours(url: str, db: Path, workers: int | None = None) -> Run:
     command = [sys.executable, "-m", "crawler", "crawl", url, "--db", str(db)]
+    if workers is not None:
+        command += ["-s", f"PARSE_WORKERS={workers}"]
     run = timed(command)
     match = PAGES_LINE.search(run.stdout)
     engine = create_engine(f"sqlite:///{db}")
@@ -182,11 +185,12 @@ def run_bare_child(url: str) -> Run:
 
 def compare(articles: int, rounds: int) -> None:
     site = build_site(articles=articles)
-    runs: dict[str, list[Run]] = {"ours": [], "bare": []}
+    runs: dict[str, list[Run]] = {"ours": [], "inline": [], "bare": []}
     with DemoServer(site, slow_delay=0.0) as server, tempfile.TemporaryDirectory() as tmp:
         url = server.url + "/"
         for number in range(rounds):
             runs["ours"].append(run_ours(url, Path(tmp) / f"round{number}.db"))
+            runs["inline"].append(run_ours(url, Path(tmp) / f"inline{number}.db", workers=0))
             runs["bare"].append(run_bare_child(url))
     print(
         f"\ndemo site: {len(site.truth['articles'])} articles, {len(site.pages)} URLs; "
@@ -209,12 +213,14 @@ def compare(articles: int, rounds: int) -> None:
             f"{name:<8} {pages:>6.0f} {wall:>7.2f} {crawl:>8.2f} {pages / wall:>8.1f} "
             f"{pages / crawl:>15.1f} {cpu:>12.2f} {peak:>8.0f} {tree:>8.0f}"
         )
-    ours, bare = medians["ours"], medians["bare"]
-    print(
-        f"ratio ours/bare: speed {ours[0] / bare[0]:.2f}x whole process, "
-        f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
-        f"peak RSS {ours[3] / bare[3]:.2f}x process, {ours[4] / bare[4]:.2f}x process tree"
-    )
+    bare = medians["bare"]
+    for name in ("ours", "inline"):
+        ours = medians[name]
+        print(
+            f"ratio {name}/bare: speed {ours[0] / bare[0]:.2f}x whole process, "
+            f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
+            f"peak RSS {ours[3] / bare[3]:.2f}x process, {ours[4] / bare[4]:.2f}x process tree"
+        )
 
 
 def scale_out(articles: int, pg_url: str, redis_url: str) -> None:

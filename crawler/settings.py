@@ -4,6 +4,8 @@ Politeness comes first: robots.txt obeyed, AutoThrottle on, few concurrent reque
 The demo job and tests relax the delays for a site on 127.0.0.1 through ``LOCAL_SITE_SETTINGS``.
 """
 
+import os
+
 BOT_NAME = "healtharchive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -53,6 +55,9 @@ SCOPE_PRIVATE_HOSTS: list[str] = []
 """Hosts that may resolve to private or loopback addresses, besides the start URLs' hosts."""
 HOST_MAX_PAGES = 50_000
 LINKS_PER_PAGE_MAX = 1000
+PARSE_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
+"""Processes that parse pages beside the crawl (:mod:`crawler.parse_worker`): one when there is
+a core to spare, so parsing overlaps downloading; 0 parses in the crawl's own process."""
 """Links followed from one page; a page with more is cut and the cut put on record."""
 
 DUPEFILTER_CLASS = "crawler.dupefilter.BloomDupeFilter"

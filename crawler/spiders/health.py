@@ -11,8 +11,9 @@ every response or failure with :func:`crawler.signals.record_fetch` rather than 
 yields an :class:`ArticleItem` for every article: items are what feed exports write.
 Extraction logic lives in :mod:`crawler.parsers`, never here.
 
-Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one page), and
-``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
+Settings: ``SITE_PROFILES``, ``LINKS_PER_PAGE_MAX`` (links followed from one page),
+``PARSE_WORKERS`` (pages parsed in that many worker processes, see :mod:`crawler.parse_worker`;
+0 parses them here), and ``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ from crawler.conditional import (
 )
 from crawler.items import ArticleItem, FetchItem
 from crawler.middlewares import ARCHIVED_FLAG
+from crawler.parse_worker import ParseWorker
 from crawler.parsers import (
     Article,
     NotAnArticle,
     NotHtml,
+    ParsedPage,
     ParseError,
     parse_links,
     parse_page,
@@ -123,6 +126,12 @@ class HealthSpider(Spider):
         self.profiles: dict[str, ContentProfile] = {}
         self.recent_links: OrderedDict[str, None] = OrderedDict()
         self.links_per_page_max = 0
+        self.parse_worker: ParseWorker | None = None
+
+    @property
+    def page_callback(self) -> Callable[[Response], Any]:
+        """Where pages go: parsed here, or in the worker process when there is one."""
+        return self.parse_page if self.parse_worker is None else self.parse_page_in_worker
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> HealthSpider:
@@ -130,6 +139,10 @@ class HealthSpider(Spider):
         spider.profiles = load_profiles(crawler.settings.getdict("SITE_PROFILES"))
         spider.links_per_page_max = crawler.settings.getint("LINKS_PER_PAGE_MAX")
         crawler.signals.connect(spider.revisit_when_idle, signal=signals.spider_idle)
+        workers = crawler.settings.getint("PARSE_WORKERS")
+        if workers > 0:
+            spider.parse_worker = ParseWorker(workers)
+            crawler.signals.connect(spider.parse_worker.close, signal=signals.spider_closed)
         if spider.site:
             spider.profiles.update(spider.site.content_profiles())
             crawler.settings.update(spider.site.politeness.settings(), priority="spider")
@@ -137,7 +150,7 @@ class HealthSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_page, errback=self.on_error)
+            yield Request(url, callback=self.page_callback, errback=self.on_error)
         if self.use_sitemap and self.sitemaps:
             for url in self.sitemaps:
                 yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
@@ -157,7 +170,9 @@ class HealthSpider(Spider):
             return
         assert self.crawler.engine is not None
         for url in urls:
-            self.crawler.engine.crawl(Request(url, callback=self.parse_page, errback=self.on_error))
+            self.crawler.engine.crawl(
+                Request(url, callback=self.page_callback, errback=self.on_error)
+            )
         raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
@@ -203,9 +218,10 @@ class HealthSpider(Spider):
         except (XMLSyntaxError, StopIteration):
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/bad_sitemap")
             return
-        callback = self.parse_sitemap if sitemap.type == "sitemapindex" else self.parse_page
+        index = sitemap.type == "sitemapindex"
+        callback = self.parse_sitemap if index else self.page_callback
         for entry in sitemap:
-            if callback == self.parse_page and not self.follows(entry["loc"]):
+            if not index and not self.follows(entry["loc"]):
                 continue
             meta = {LASTMOD_META: entry["lastmod"]} if entry.get("lastmod") else None
             request = self.follow(response, entry["loc"], callback, meta)
@@ -221,50 +237,89 @@ class HealthSpider(Spider):
         @returns requests 3
         @article headline articleBody advice inLanguage next
         """
+        handled = self._without_parse(response)
+        if handled is not None:
+            yield from handled
+            return
+        try:
+            page = parse_page(*self._parse_arguments(response))
+        except ParseError as exc:
+            yield from self._not_parsed(response, exc)
+            return
+        yield from self._parsed(response, page)
+
+    async def parse_page_in_worker(
+        self, response: Response
+    ) -> AsyncIterator[ArticleItem | Request]:
+        """:meth:`parse_page` with the parse done in a worker process (``PARSE_WORKERS``)."""
+        assert self.parse_worker is not None
+        handled = self._without_parse(response)
+        if handled is not None:
+            for output in handled:
+                yield output
+            return
+        try:
+            page = await self.parse_worker.parse(*self._parse_arguments(response))
+        except ParseError as exc:
+            outputs = self._not_parsed(response, exc)
+        else:
+            outputs = self._parsed(response, page)
+        for output in outputs:
+            yield output
+
+    def _without_parse(self, response: Response) -> Iterator[ArticleItem | Request] | None:
+        """What a page needs when it is not parsed as an article (a sitemap, a 304, an error
+        status, a URL the profile says is no article); ``None`` when it must be parsed."""
         if is_sitemap(response):
-            yield from self.parse_sitemap(response)
-            return
-        fetch = self.fetch_item(response)
-        recorded = ARCHIVED_FLAG in response.flags
+            return self.parse_sitemap(response)
         if NOT_MODIFIED_FLAG in response.flags:
-            if not recorded:
-                self.record_fetch(fetch)
+            if ARCHIVED_FLAG not in response.flags:
+                self.record_fetch(self.fetch_item(response))
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_modified")
-            yield from self.follow_links(response)
-            return
+            return self.follow_links(response)
         if response.status != 200:
+            fetch = self.fetch_item(response)
             fetch.error = f"http_{response.status}"
             self.crawler.stats.inc_value(f"{FETCH_ERRORS}/{fetch.error}")
             self.record_fetch(fetch)
-            return
+            return iter(())
         if not self.url_rules.is_article(response.url):
-            if not recorded:
-                self.record_fetch(fetch)
+            if ARCHIVED_FLAG not in response.flags:
+                self.record_fetch(self.fetch_item(response))
             self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/not_article_url")
-            yield from self.follow_links(response)
+            return self.follow_links(response)
+        return None
+
+    def _parse_arguments(
+        self, response: Response
+    ) -> tuple[bytes, str, dict[str, str], ContentProfile | None]:
+        return (
+            response.body,
+            response.url,
+            text_headers(response),
+            profile_for(response.url, self.profiles),
+        )
+
+    def _not_parsed(
+        self, response: Response, exc: ParseError
+    ) -> Iterator[ArticleItem | Request]:
+        fetch = self.fetch_item(response)
+        self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
+        if not isinstance(exc, NotAnArticle):
+            fetch.error = exc.reason
+        if ARCHIVED_FLAG not in response.flags:
+            self.record_fetch(fetch)
+        if isinstance(exc, NotHtml):
+            self.logger.info("not an HTML page: %s", exc)
             return
-        try:
-            page = parse_page(
-                response.body,
-                response.url,
-                text_headers(response),
-                profile_for(response.url, self.profiles),
-            )
-        except ParseError as exc:
-            self.crawler.stats.inc_value(f"{PARSE_OUTCOMES}/{exc.reason}")
-            if not isinstance(exc, NotAnArticle):
-                fetch.error = exc.reason
-            if not recorded:
-                self.record_fetch(fetch)
-            if isinstance(exc, NotHtml):
-                self.logger.info("not an HTML page: %s", exc)
-                return
-            yield from self.follow_links(response)
-            return
+        yield from self.follow_links(response)
+
+    def _parsed(self, response: Response, page: ParsedPage) -> Iterator[ArticleItem | Request]:
+        fetch = self.fetch_item(response)
         article = page.article
         if article.decision.reason == "empty_body" and not article.decision.is_article:
             fetch.error = "empty_body"
-        if not recorded:
+        if ARCHIVED_FLAG not in response.flags:
             self.record_fetch(fetch)
         yield from self._archive_if_article(fetch, article)
         yield from self.follow_links(response, page.links)
@@ -304,7 +359,7 @@ class HealthSpider(Spider):
                 recent.move_to_end(target)
                 repeated += 1
                 continue
-            request = self.follow(response, target, self.parse_page)
+            request = self.follow(response, target, self.page_callback)
             if request is not None:
                 recent[target] = None
                 if len(recent) > RECENT_LINKS_MAX:
