@@ -245,7 +245,7 @@ def _several(
         done, batch = done + len(ids), batch * 2
         sql = candidates.format(ids=placeholders(ids))
         for article_id, title_tokens, body_tokens in reader.rows(sql, {**params, **bind(ids)}):
-            score = _score(title_tokens, body_tokens, words, common)
+            score = _score(title_tokens, body_tokens, words, common, listed[article_id])
             if score is not None:
                 heapq.heappush(best, (score, -article_id))
                 if len(best) > limit:
@@ -259,24 +259,34 @@ def _several(
 
 
 def _score(
-    title_tokens: str, body_tokens: str, words: list[str], common: dict[str, Stats]
+    title_tokens: str,
+    body_tokens: str,
+    words: list[str],
+    common: dict[str, Stats],
+    impacts: dict[str, float],
 ) -> float | None:
     """FTS5's bm25 of these words in one article (the lists' statistics); ``None`` if one is
-    missing. The same counts as the lists' (:func:`storage.search_lists._impacts`), so a listed
-    article's impact here is its listed impact to the bit; taken with ``str.count`` on the
-    stored token strings, tokens separated by single spaces (:func:`storage.search_text.
-    index_text`), three times faster than splitting them."""
+    missing. A word's listed impact is taken as is: the lists computed it from these tokens
+    with the same counts (:func:`storage.search_lists._impacts`) and formula, so it is the
+    very number. The other words are counted with ``str.count`` on the stored token strings,
+    whose tokens are separated by single spaces (:func:`storage.search_text.index_text`):
+    three times faster than splitting them."""
     length = _length(title_tokens) + _length(body_tokens)
     # Doubled spaces give every token its own pair, so " word " counts each occurrence.
-    title = f"  {title_tokens.replace(' ', '  ')}  "
-    body = f"  {body_tokens.replace(' ', '  ')}  "
+    title = body = ""
     score = 0.0
     for word in words:
-        in_title, in_body = title.count(f" {word} "), body.count(f" {word} ")
-        if not in_title and not in_body:
-            return None
         _, idf, avgdl = common[word]
-        score += idf * bm25_impact(in_title, in_body, length, avgdl)
+        impact = impacts.get(word)
+        if impact is None:
+            if not title:
+                title = f"  {title_tokens.replace(' ', '  ')}  "
+                body = f"  {body_tokens.replace(' ', '  ')}  "
+            in_title, in_body = title.count(f" {word} "), body.count(f" {word} ")
+            if not in_title and not in_body:
+                return None
+            impact = bm25_impact(in_title, in_body, length, avgdl)
+        score += idf * impact
     return score
 
 
