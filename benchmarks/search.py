@@ -15,7 +15,8 @@ A prefix query, two words and a filtered query (``--lang``) are measured too, an
 several common words: the most common one with one or two words in about 10% of the articles
 (also with ``--lang``), and the two most common (each in about half of the articles). Next to
 ``search()``, the same call with ``ranked_lists=False`` (the full index ranks every match; what
-a common word cost before the ranked lists), and whether both gave the same top-k. Then, for
+a common word cost before the ranked lists), whether both gave the same top-k, whether the
+lists answered, and both calls' CPU time measured interleaved. Then, for
 ``--recall`` common words spread over the ranked lists, the share of the full index's top-k
 that the lists return (recall) and how many gave the very same order. With ``--pg``,
 the same queries run on a PostgreSQL archive generated with the same N and seed, next to the
@@ -131,7 +132,23 @@ def full_index(
         ),
         "same_top_k": float([h.url for h in full] == [h.url for h in listed]),
         "from_lists": float(from_lists(reader, query, args.limit, filters)),
+        **cpu_ratio(reader, args, query, filters),
     }
+
+
+def cpu_ratio(
+    reader: Reader, args: argparse.Namespace, query: str, filters: SearchFilters
+) -> dict[str, float]:
+    """CPU time of ``search()`` and of the full index, interleaved run by run (so both see
+    the same load), medians, and their ratio: full index / ``search()``."""
+    runs: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(args.repeat):
+        for lists in (True, False):
+            start = time.process_time()
+            search(reader, query, args.limit, filters, ranked_lists=lists)
+            runs[lists].append(time.process_time() - start)
+    cpu, full = (statistics.median(runs[lists]) * 1000 for lists in (True, False))
+    return {"search_cpu_ms": cpu, "full_cpu_ms": full, "cpu_ratio": full / cpu if cpu else 0.0}
 
 
 def from_lists(reader: Reader, query: str, limit: int, filters: SearchFilters) -> bool:
@@ -235,7 +252,9 @@ def cells(row: dict[str, float]) -> str:
     same = "yes" if row["same_top_k"] else "no"
     lists = "lists" if row["from_lists"] else "index"
     return (
-        f"{row['search_ms']:.1f} | {lists} | {row['full_ms']:.1f} | {same} | {row['bare_ms']:.1f}"
+        f"{row['search_ms']:.1f} | {lists} | {row['full_ms']:.1f} | {same} "
+        f"| {row['search_cpu_ms']:.1f} / {row['full_cpu_ms']:.1f} ({row['cpu_ratio']:.1f}×) "
+        f"| {row['bare_ms']:.1f}"
     )
 
 
@@ -261,10 +280,10 @@ def main() -> None:
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
     print(
-        "| query | search() ms | answered by | full index ms | same top-k | bare FTS5 ms "
-        "| CLI process ms | sqlite3 process ms |"
+        "| query | search() ms | answered by | full index ms | same top-k "
+        "| CPU ms search() / full (ratio) | bare FTS5 ms | CLI process ms | sqlite3 process ms |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     results = []
     queries = pick_queries(args.db)
     with open_reader(str(args.db)) as reader:
@@ -280,9 +299,9 @@ def main() -> None:
     if args.pg:
         print(
             "\n| query (PostgreSQL) | search() ms | answered by | full index ms | same top-k "
-            "| bare ts_rank ms | CLI process ms | psql ms |"
+            "| CPU ms search() / full (ratio) | bare ts_rank ms | CLI process ms | psql ms |"
         )
-        print("|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|")
         with open_reader(args.pg) as reader:
             for label, query, filters in queries:
                 row = measure_postgres(reader, args.pg, args, query, filters)

@@ -235,6 +235,13 @@ def _several(
     best: list[tuple[float, int]] = []
     candidates = CANDIDATES.format(joins=FILTER_JOINS if where else "")
     candidates += "WHERE s.article_id IN ({ids})" + "".join(f" AND {part}" for part in where)
+    # Only articles holding every word are scored: SQLite drops the others without handing
+    # their text over (the tokens are separated by single spaces).
+    candidates += "".join(
+        f" AND instr(' ' || s.title_tokens || ' ' || s.body_tokens || ' ', :x{name}) > 0"
+        for name in tokens
+    )
+    params = {**params, **{f"x{name}": f" {word} " for name, word in tokens.items()}}
     done, batch = 0, max(FIRST_READ, 2 * limit)
     while done < len(order):
         kth = best[0][0] if len(best) == limit else -1.0
