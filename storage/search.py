@@ -201,7 +201,7 @@ def _several(
     ``ts_rank`` of an AND query (``calc_rank_and``) is built from the distances between the
     words' positions, not from each word's rank, so no per-word list bounds it.
     """
-    if reader.dialect != "sqlite" or len(terms) < 2:
+    if reader.dialect != "sqlite" or len(terms) < 2 or limit < 1:
         return None
     if any(len(term.tokens) != 1 or term.prefix for term in terms):
         return None
@@ -244,7 +244,7 @@ def _several(
     params = {**params, **{f"x{name}": f" {word} " for name, word in tokens.items()}}
     done, batch = 0, max(FIRST_READ, 2 * limit)
     while done < len(order):
-        kth = best[0][0] if len(best) == limit else -1.0
+        kth = best[0][0] if len(best) == limit else float("-inf")
         if not complete and max(kth, ceiling[order[done]]) <= bound:
             # No candidate left can lift the limit-th score above the bound: not provable.
             return None

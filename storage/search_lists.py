@@ -18,7 +18,9 @@ and by ``generate-archive``).
 
 A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
 (or the list holds every article with the word): those ``k`` are then provably the best ``k``.
-Otherwise, and for any other query, the full index answers.
+On SQLite, where bm25 adds up over the words of a query, a query of several common words is
+answered from the union of their lists when a bound on the articles outside them proves it
+(``storage.search._several``). Otherwise, and for any other query, the full index answers.
 
 The impact is each backend's own score for the word alone:
 
@@ -28,7 +30,12 @@ The impact is each backend's own score for the word alone:
   tokens, computed here as FTS5 computes it. The average length ``avgdl`` is the one of the
   last build; FTS5 uses the current one, so after the archive has grown the lists rank by
   slightly stale lengths (the benchmark measures the recall). The score shown is the impact
-  times the word's bm25 IDF at the last build.
+  times the word's bm25 IDF at the last build; a query of several words weighs each word by
+  that IDF too, so after growth their relative weights can also differ a little from FTS5's
+  until the lists are rebuilt.
+- PostgreSQL's lists serve one-word queries only: ``ts_rank`` of an AND query
+  (``calc_rank_and``) comes from the distances between the words' positions, not from each
+  word's rank, so no sum of per-word impacts bounds it.
 """
 
 from __future__ import annotations
