@@ -235,13 +235,6 @@ def _several(
     best: list[tuple[float, int]] = []
     candidates = CANDIDATES.format(joins=FILTER_JOINS if where else "")
     candidates += "WHERE s.article_id IN ({ids})" + "".join(f" AND {part}" for part in where)
-    # Only articles holding every word are scored: SQLite drops the others without handing
-    # their text over (the tokens are separated by single spaces).
-    candidates += "".join(
-        f" AND instr(' ' || s.title_tokens || ' ' || s.body_tokens || ' ', :x{name}) > 0"
-        for name in tokens
-    )
-    params = {**params, **{f"x{name}": f" {word} " for name, word in tokens.items()}}
     done, batch = 0, max(FIRST_READ, 2 * limit)
     while done < len(order):
         kth = best[0][0] if len(best) == limit else float("-inf")
@@ -275,23 +268,25 @@ def _score(
     """FTS5's bm25 of these words in one article (the lists' statistics); ``None`` if one is
     missing. A word's listed impact is taken as is: the lists computed it from these tokens
     with the same counts (:func:`storage.search_lists._impacts`) and formula, so it is the
-    very number. The other words are counted with ``str.count`` on the stored token strings,
-    whose tokens are separated by single spaces (:func:`storage.search_text.index_text`):
-    three times faster than splitting them."""
+    very number. The other words are looked for, then counted, with ``str`` searches on the
+    stored token strings, whose tokens are separated by single spaces
+    (:func:`storage.search_text.index_text`): several times faster than splitting them, and
+    most candidates of a query of several words miss one of them."""
+    unlisted = [word for word in words if word not in impacts]
+    if unlisted:
+        text = f" {title_tokens} {body_tokens} "
+        if any(f" {word} " not in text for word in unlisted):
+            return None
+        # Doubled spaces give every token its own pair, so " word " counts each occurrence.
+        title = f"  {title_tokens.replace(' ', '  ')}  "
+        body = f"  {body_tokens.replace(' ', '  ')}  "
     length = _length(title_tokens) + _length(body_tokens)
-    # Doubled spaces give every token its own pair, so " word " counts each occurrence.
-    title = body = ""
     score = 0.0
     for word in words:
         _, idf, avgdl = common[word]
         impact = impacts.get(word)
         if impact is None:
-            if not title:
-                title = f"  {title_tokens.replace(' ', '  ')}  "
-                body = f"  {body_tokens.replace(' ', '  ')}  "
             in_title, in_body = title.count(f" {word} "), body.count(f" {word} ")
-            if not in_title and not in_body:
-                return None
             impact = bm25_impact(in_title, in_body, length, avgdl)
         score += idf * impact
     return score

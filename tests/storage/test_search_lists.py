@@ -199,3 +199,25 @@ def test_several_common_words_follow_new_and_reparsed_articles(generated):
     writer.flush()
     assert url not in {found for found, _ in hits(generated, "sleep sign", 12, True)}
     assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
+
+
+@pytest.fixture
+def complete_lists(sqlite_url, monkeypatch):
+    """Lists longer than any word's article count: each holds every article with its word
+    (SQLite: bm25 sums are its own)."""
+    monkeypatch.setattr(search_lists, "COMMON_DF", 40)
+    monkeypatch.setattr(search_lists, "LIST_SIZE", 1000)
+    engine = create_archive_engine(sqlite_url)
+    generate_archive(engine, 400, seed=11)
+    yield engine
+    engine.dispose()
+
+
+def test_several_words_with_a_complete_list_need_no_bound(complete_lists):
+    with complete_lists.connect() as conn:
+        assert conn.scalar(text("SELECT max(floor) FROM search_common")) == 0.0
+    # Every match is listed, so even a limit past the matches is answered, in FTS5's order.
+    for query in [*SEVERAL, "sleep 失眠"]:
+        for limit in [5, 400]:
+            assert several(complete_lists, query, limit) == fts5_top(complete_lists, query, limit)
+    assert hits(complete_lists, "sleep 失眠", 5, True) == []
