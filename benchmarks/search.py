@@ -11,9 +11,12 @@ in about 1% of articles, and rare ones in a handful), measures:
 2. Whole process: ``healtharchive search QUERY --limit k --json`` against ``sqlite3 DB "<the
    same bare statement>"``, start-up included, median of ``--repeat`` runs.
 
-A prefix query, two words and a filtered query (``--lang``) are measured too. Next to
+A prefix query, two words and a filtered query (``--lang``) are measured too, and queries of
+several common words: the most common one with one or two words in about 10% of the articles
+(also with ``--lang``), and the two most common (each in about half of the articles). Next to
 ``search()``, the same call with ``ranked_lists=False`` (the full index ranks every match; what
-a common word cost before the ranked lists), and whether both gave the same top-k. Then, for
+a common word cost before the ranked lists), whether both gave the same top-k, whether the
+lists answered, and both calls' CPU time measured interleaved. Then, for
 ``--recall`` common words spread over the ranked lists, the share of the full index's top-k
 that the lists return (recall) and how many gave the very same order. With ``--pg``,
 the same queries run on a PostgreSQL archive generated with the same N and seed, next to the
@@ -39,7 +42,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storage.reader import Reader, open_reader
-from storage.search import POSTGRES_HITS, SearchFilters, search
+from storage.search import POSTGRES_HITS, SearchFilters, _conditions, _listed, _several, search
 from storage.search_text import fts5_query, query_terms, tsquery
 
 BARE = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?"
@@ -51,9 +54,10 @@ def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, articles_fts, 'row')")
     total = conn.execute("SELECT count(*) FROM article_search").fetchone()[0]
 
-    def term(where: str, order: str) -> tuple[str, int]:
+    def term(where: str, order: str, offset: int = 0) -> tuple[str, int]:
         row = conn.execute(
-            f"SELECT term, doc FROM temp.vocab WHERE {where} ORDER BY {order} LIMIT 1"
+            f"SELECT term, doc FROM temp.vocab WHERE {where} ORDER BY {order} LIMIT 1 "
+            f"OFFSET {offset}"
         ).fetchone()
         return row[0], row[1]
 
@@ -62,17 +66,21 @@ def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
         "common en": term(latin, "doc DESC"),
         "common zh": term(cjk, "doc DESC"),
         "10% en": term(f"{latin} AND doc <= {total // 10}", "doc DESC"),
+        "next 10% en": term(f"{latin} AND doc <= {total // 10}", "doc DESC", 1),
+        "next common en": term(latin, "doc DESC", 1),
         "1% en": term(f"{latin} AND doc <= {total // 100}", "doc DESC"),
         "1% zh": term(f"{cjk} AND doc <= {total // 100}", "doc DESC"),
         "rare en": term(f"{latin} AND doc >= 3", "doc ASC"),
         "rare zh": term(f"{cjk} AND doc >= 3", "doc ASC"),
     }
     conn.close()
+    # Only the several-word rows use these two.
+    next_ten, next_common = (picked.pop(label)[0] for label in ("next 10% en", "next common en"))
+    common_en, common_zh, ten = (picked[label][0] for label in ("common en", "common zh", "10% en"))
     queries = [
         (f"{label} ({word}: {doc} docs)", word, SearchFilters())
         for label, (word, doc) in picked.items()
     ]
-    common_en, common_zh = picked["common en"][0], picked["common zh"][0]
     queries += [
         (f"prefix {common_en[:3]}*", common_en[:3] + "*", SearchFilters()),
         (
@@ -81,6 +89,22 @@ def pick_queries(db: Path) -> list[tuple[str, str, SearchFilters]]:
             SearchFilters(),
         ),
         (f"common {common_zh} --lang zh", common_zh, SearchFilters(language="zh")),
+        (f"two common words {common_en} {ten}", f"{common_en} {ten}", SearchFilters()),
+        (
+            f"three common words {common_en} {ten} {next_ten}",
+            f"{common_en} {ten} {next_ten}",
+            SearchFilters(),
+        ),
+        (
+            f"two common words {common_en} {ten} --lang en",
+            f"{common_en} {ten}",
+            SearchFilters(language="en"),
+        ),
+        (
+            f"two half-archive words {common_en} {next_common}",
+            f"{common_en} {next_common}",
+            SearchFilters(),
+        ),
     ]
     return queries
 
@@ -107,7 +131,33 @@ def full_index(
             max(1, args.repeat // 2),
         ),
         "same_top_k": float([h.url for h in full] == [h.url for h in listed]),
+        "from_lists": float(from_lists(reader, query, args.limit, filters)),
+        **cpu_ratio(reader, args, query, filters),
     }
+
+
+def cpu_ratio(
+    reader: Reader, args: argparse.Namespace, query: str, filters: SearchFilters
+) -> dict[str, float]:
+    """CPU time of ``search()`` and of the full index, interleaved run by run (so both see
+    the same load), medians, and their ratio: full index / ``search()``."""
+    runs: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(args.repeat):
+        for lists in (True, False):
+            start = time.process_time()
+            search(reader, query, args.limit, filters, ranked_lists=lists)
+            runs[lists].append(time.process_time() - start)
+    cpu, full = (statistics.median(runs[lists]) * 1000 for lists in (True, False))
+    return {"search_cpu_ms": cpu, "full_cpu_ms": full, "cpu_ratio": full / cpu if cpu else 0.0}
+
+
+def from_lists(reader: Reader, query: str, limit: int, filters: SearchFilters) -> bool:
+    """Whether ``search()`` answered from the ranked lists (else the full index did)."""
+    terms = query_terms(query)
+    where, params = _conditions(reader, filters)
+    if _listed(reader, terms, limit, where, dict(params)) is not None:
+        return True
+    return _several(reader, terms, limit, where, params) is not None
 
 
 def recall(reader: Reader, limit: int, words: int) -> dict[str, float]:
@@ -200,7 +250,12 @@ def measure_postgres(
 
 def cells(row: dict[str, float]) -> str:
     same = "yes" if row["same_top_k"] else "no"
-    return f"{row['search_ms']:.1f} | {row['full_ms']:.1f} | {same} | {row['bare_ms']:.1f}"
+    lists = "lists" if row["from_lists"] else "index"
+    return (
+        f"{row['search_ms']:.1f} | {lists} | {row['full_ms']:.1f} | {same} "
+        f"| {row['search_cpu_ms']:.1f} / {row['full_cpu_ms']:.1f} ({row['cpu_ratio']:.1f}×) "
+        f"| {row['bare_ms']:.1f}"
+    )
 
 
 def main() -> None:
@@ -225,10 +280,10 @@ def main() -> None:
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
     )
     print(
-        "| query | search() ms | full index ms | same top-k | bare FTS5 ms | CLI process ms "
-        "| sqlite3 process ms |"
+        "| query | search() ms | answered by | full index ms | same top-k "
+        "| CPU ms search() / full (ratio) | bare FTS5 ms | CLI process ms | sqlite3 process ms |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     results = []
     queries = pick_queries(args.db)
     with open_reader(str(args.db)) as reader:
@@ -243,10 +298,10 @@ def main() -> None:
         print(f"recall: {results[-1]['recall']}")
     if args.pg:
         print(
-            "\n| query (PostgreSQL) | search() ms | full index ms | same top-k | bare ts_rank ms "
-            "| CLI process ms | psql ms |"
+            "\n| query (PostgreSQL) | search() ms | answered by | full index ms | same top-k "
+            "| CPU ms search() / full (ratio) | bare ts_rank ms | CLI process ms | psql ms |"
         )
-        print("|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|")
         with open_reader(args.pg) as reader:
             for label, query, filters in queries:
                 row = measure_postgres(reader, args.pg, args, query, filters)

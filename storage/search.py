@@ -9,6 +9,9 @@ highlighted here from the stored text, so they are identical on both backends.
 A one-word query for one of the archive's most common words is answered from that word's ranked
 list (:mod:`storage.search_lists`) when the list provably holds the top ``limit``: the same
 articles in the same order as the full index, without scoring every article holding the word.
+On SQLite, a query of several such words is answered from the union of their lists when a
+bound proves no other article can enter the top ``limit`` (:func:`_several`); on PostgreSQL
+it goes to the full index, whose AND rank no per-word list bounds.
 
 Queries go through the driver-only :class:`storage.reader.Reader`, so ``healtharchive search``
 starts without SQLAlchemy.
@@ -16,12 +19,14 @@ starts without SQLAlchemy.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from storage.reader import Reader, bind, placeholders
+from storage.search_bm25 import bm25_impact
 from storage.search_text import Term, fts5_query, query_terms, snippet, tsquery
 
 SNIPPET_WIDTH = 160
@@ -50,6 +55,16 @@ LISTED_HITS = (
 LISTED_SCORE = {"sqlite": "t.impact * c.idf", "postgresql": "CAST(t.impact AS real)"}
 """The backend's score: bm25 is the impact times the word's IDF; ts_rank is the impact (a
 ``real``, read back as the full index's is)."""
+COMMON = "SELECT token, floor, idf, avgdl FROM search_common WHERE token IN ({tokens})"
+ENTRIES = "SELECT token, article_id, impact FROM search_top WHERE token IN ({tokens})"
+CANDIDATES = "SELECT s.article_id, s.title_tokens, s.body_tokens FROM article_search s{joins} "
+FILTER_JOINS = (
+    " JOIN articles a ON a.id = s.article_id JOIN article_versions v ON v.id = s.version_id"
+)
+Stats = tuple[float, float, float]
+"""A common word's floor, IDF and average length, as ``search_common`` keeps them."""
+FIRST_READ = 64
+"""Candidates whose tokens are read first (or twice ``limit``); each further read doubles."""
 HIT_ROWS = """
 SELECT a.canonical_url, v.headline, v.body, s.body_tokens, v.language, h.score
 FROM ({hits}) h
@@ -102,16 +117,24 @@ def search(
     filters = filters or SearchFilters()
     where, params = _conditions(reader, filters)
     listed = _listed(reader, terms, limit, where, params) if ranked_lists else None
+    several = _several(reader, terms, limit, where, params) if ranked_lists else None
     if listed is not None:
         # Only the k listed articles that pass the filters are read back.
         hits = LISTED_HITS.format(score=LISTED_SCORE[reader.dialect])
         hits += f" AND t.article_id IN ({placeholders(listed) or 'NULL'})"
         params.update(bind(listed), token=terms[0].tokens[0])
+    elif several is not None:
+        if not several:
+            return []
+        rows = ", ".join(f"(:a{i}, :s{i})" for i in range(len(several)))
+        hits = f"SELECT column1 AS article_id, column2 AS score FROM (VALUES {rows})"
+        for i, (article_id, score) in enumerate(several):
+            params[f"a{i}"], params[f"s{i}"] = article_id, score
     elif reader.dialect == "postgresql":
         hits, params["match"] = POSTGRES_HITS + " ORDER BY score DESC, article_id", tsquery(terms)
     else:
         hits, params["match"] = SQLITE_HITS, fts5_query(terms)
-    if not where and listed is None:
+    if not where and listed is None and several is None:
         # Unfiltered, only the best k leave the index: the joins then touch k rows.
         hits += " LIMIT :limit"
     params["limit"] = limit
@@ -154,6 +177,123 @@ def _listed(
     if impact > floor if len(rows) == limit else floor == 0.0:
         return [article_id for article_id, _, _ in rows]
     return None
+
+
+def _several(
+    reader: Reader, terms: list[Term], limit: int, where: list[str], params: dict[str, Any]
+) -> list[tuple[int, float]] | None:
+    """The best ``limit`` (article id, bm25 score) for several common words, when provable.
+
+    bm25 of an AND query is a sum over its words of ``idf * impact`` (:mod:`storage.search_bm25`),
+    and an article missing from a word's list has an impact of at most that word's floor. So
+    an article in none of the lists scores at most the sum of ``idf * floor`` (the *bound*), and
+    an article in some list (a *candidate*) at most its *ceiling*: the sum with its listed
+    impacts and the other words' floors. Candidates are scored exactly from their tokens, by
+    falling ceiling, dropped if they miss a word or fail the filters, until the ``limit``-th
+    best score is strictly above the next ceiling: no candidate left can enter the top
+    ``limit``. If that score is also strictly above the bound, no article outside the lists can
+    either: those are the answer, ordered as the full index orders them (score, then article
+    id). If a word's list holds every article with it (floor 0), every match is a candidate
+    and no bound is needed. Otherwise ``None``: the full index answers.
+
+    SQLite only, with the lists' IDFs and average length (those of their last build, see
+    :mod:`storage.search_lists`): FTS5's scores as of then, bit for bit. PostgreSQL's
+    ``ts_rank`` of an AND query (``calc_rank_and``) is built from the distances between the
+    words' positions, not from each word's rank, so no per-word list bounds it.
+    """
+    if reader.dialect != "sqlite" or len(terms) < 2 or limit < 1:
+        return None
+    if any(len(term.tokens) != 1 or term.prefix for term in terms):
+        return None
+    # FTS5 scores each term of the query, a repeated word twice: so do the sums here.
+    words = [term.tokens[0] for term in terms]
+    tokens = {f"w{i}": word for i, word in enumerate(sorted(set(words)))}
+    names = ", ".join(f":{name}" for name in tokens)
+    common: dict[str, Stats] = {
+        token: (floor, idf, avgdl)
+        for token, floor, idf, avgdl in reader.rows(COMMON.format(tokens=names), tokens)
+    }
+    if len(common) < len(tokens):
+        return None
+    listed: dict[int, dict[str, float]] = {}
+    for token, article_id, impact in reader.rows(ENTRIES.format(tokens=names), tokens):
+        listed.setdefault(article_id, {})[token] = impact
+    ceiling = {}
+    for article_id, impacts in listed.items():
+        total = 0.0
+        for word in words:
+            floor, idf, _ = common[word]
+            total += idf * impacts.get(word, floor)
+        ceiling[article_id] = total
+    order = sorted(ceiling, key=lambda article_id: (-ceiling[article_id], article_id))
+    complete = any(common[word][0] == 0.0 for word in words)
+    bound = 0.0
+    for word in words:
+        floor, idf, _ = common[word]
+        bound += idf * floor
+    # The best so far as (score, -article id): the heap's first is the worst of them.
+    best: list[tuple[float, int]] = []
+    candidates = CANDIDATES.format(joins=FILTER_JOINS if where else "")
+    candidates += "WHERE s.article_id IN ({ids})" + "".join(f" AND {part}" for part in where)
+    done, batch = 0, max(FIRST_READ, 2 * limit)
+    while done < len(order):
+        kth = best[0][0] if len(best) == limit else float("-inf")
+        if not complete and max(kth, ceiling[order[done]]) <= bound:
+            # No candidate left can lift the limit-th score above the bound: not provable.
+            return None
+        ids = order[done : done + batch]
+        done, batch = done + len(ids), batch * 2
+        sql = candidates.format(ids=placeholders(ids))
+        for article_id, title_tokens, body_tokens in reader.rows(sql, {**params, **bind(ids)}):
+            score = _score(title_tokens, body_tokens, words, common, listed[article_id])
+            if score is not None:
+                heapq.heappush(best, (score, -article_id))
+                if len(best) > limit:
+                    heapq.heappop(best)
+        if len(best) == limit and done < len(order) and best[0][0] > ceiling[order[done]]:
+            break
+    answer = [(-negative_id, score) for score, negative_id in sorted(best, reverse=True)]
+    if complete or (len(answer) == limit and answer[-1][1] > bound):
+        return answer
+    return None
+
+
+def _score(
+    title_tokens: str,
+    body_tokens: str,
+    words: list[str],
+    common: dict[str, Stats],
+    impacts: dict[str, float],
+) -> float | None:
+    """FTS5's bm25 of these words in one article (the lists' statistics); ``None`` if one is
+    missing. A word's listed impact is taken as is: the lists computed it from these tokens
+    with the same counts (:func:`storage.search_lists._impacts`) and formula, so it is the
+    very number. The other words are looked for, then counted, with ``str`` searches on the
+    stored token strings, whose tokens are separated by single spaces
+    (:func:`storage.search_text.index_text`): several times faster than splitting them, and
+    most candidates of a query of several words miss one of them."""
+    unlisted = [word for word in words if word not in impacts]
+    if unlisted:
+        text = f" {title_tokens} {body_tokens} "
+        if any(f" {word} " not in text for word in unlisted):
+            return None
+        # Doubled spaces give every token its own pair, so " word " counts each occurrence.
+        title = f"  {title_tokens.replace(' ', '  ')}  "
+        body = f"  {body_tokens.replace(' ', '  ')}  "
+    length = _length(title_tokens) + _length(body_tokens)
+    score = 0.0
+    for word in words:
+        _, idf, avgdl = common[word]
+        impact = impacts.get(word)
+        if impact is None:
+            in_title, in_body = title.count(f" {word} "), body.count(f" {word} ")
+            impact = bm25_impact(in_title, in_body, length, avgdl)
+        score += idf * impact
+    return score
+
+
+def _length(tokens: str) -> int:
+    return tokens.count(" ") + 1 if tokens else 0
 
 
 def _conditions(reader: Reader, filters: SearchFilters) -> tuple[list[str], dict[str, Any]]:

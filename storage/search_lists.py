@@ -18,7 +18,9 @@ and by ``generate-archive``).
 
 A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
 (or the list holds every article with the word): those ``k`` are then provably the best ``k``.
-Otherwise, and for any other query, the full index answers.
+On SQLite, where bm25 adds up over the words of a query, a query of several common words is
+answered from the union of their lists when a bound on the articles outside them proves it
+(``storage.search._several``). Otherwise, and for any other query, the full index answers.
 
 The impact is each backend's own score for the word alone:
 
@@ -28,13 +30,17 @@ The impact is each backend's own score for the word alone:
   tokens, computed here as FTS5 computes it. The average length ``avgdl`` is the one of the
   last build; FTS5 uses the current one, so after the archive has grown the lists rank by
   slightly stale lengths (the benchmark measures the recall). The score shown is the impact
-  times the word's bm25 IDF at the last build.
+  times the word's bm25 IDF at the last build; a query of several words weighs each word by
+  that IDF too, so after growth their relative weights can also differ a little from FTS5's
+  until the lists are rebuilt.
+- PostgreSQL's lists serve one-word queries only: ``ts_rank`` of an AND query
+  (``calc_rank_and``) comes from the distances between the words' positions, not from each
+  word's rank, so no sum of per-word impacts bounds it.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -43,16 +49,13 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from storage.search_bm25 import bm25_idf, bm25_impact
 from storage.tables import chunks
 
 COMMON_DF = 5000
 """Words in fewer articles than this are fast enough for the full index (under ~20 ms)."""
 LIST_SIZE = 1000
 """Articles kept per common word: the largest ``--limit`` the lists answer."""
-BM25_K1 = 1.2
-BM25_B = 0.75
-TITLE_WEIGHT = 10.0
-"""The title's bm25 column weight, as set on ``articles_fts`` by revision 0005."""
 BUILD_BATCH = 2000
 
 
@@ -63,18 +66,6 @@ class Common:
     floor: float
     idf: float
     avgdl: float
-
-
-def bm25_impact(title_count: int, body_count: int, length: int, avgdl: float) -> float:
-    """bm25 of one word in one article without the IDF factor, in FTS5's order of operations."""
-    w = TITLE_WEIGHT * title_count + 1.0 * body_count
-    return (w * (BM25_K1 + 1.0)) / (w + BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl))
-
-
-def bm25_idf(rows: int, hits: int) -> float:
-    """FTS5's IDF: ``log((N - n + 0.5) / (n + 0.5))``, at least 1e-6."""
-    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
-    return idf if idf > 0.0 else 1e-6
 
 
 def _dialect(session: Session | Connection) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import text
 
@@ -12,8 +14,8 @@ from storage.fingerprints import NearDupConfig
 from storage.generate import generate_archive
 from storage.reader import open_reader
 from storage.runs import start_run
-from storage.search import SearchFilters, _listed, search
-from storage.search_text import query_terms
+from storage.search import SearchFilters, _conditions, _listed, _several, search
+from storage.search_text import fts5_query, query_terms
 
 from .test_archive import article, record
 
@@ -113,3 +115,119 @@ def test_filtered_common_words_keep_the_full_index_hits(generated, filters):
         for limit in LIMITS:
             full = hits(generated, word, limit, False, filters)
             assert hits(generated, word, limit, True, filters) == full, (word, limit)
+
+
+SEVERAL = [
+    "sleep sign",
+    "water tablet",
+    "失眠 健康",
+    "sleep water",
+    "sleep water sign",
+    "sign sleep sleep",
+]
+"""Queries of several common words: two half-of-the-archive words ("sleep water"), a common
+one with rarer common ones, three words, and a word twice (FTS5 then counts it twice)."""
+PROVEN = {("sleep sign", 12), ("water tablet", 12), ("失眠 健康", 5), ("sleep water", 1)}
+"""Some of those the lists prove on SQLite in the 400-article archive (seed 11)."""
+UNPROVEN = {("sleep water", 12), ("失眠 健康", 12)}
+"""Two words in half of the articles each: the 12th best candidate does not beat the sum of
+floors, so the full index answers."""
+
+
+def several(engine, query: str, limit: int, filters: SearchFilters | None = None):
+    with open_reader(engine.url.render_as_string(hide_password=False)) as reader:
+        where, params = _conditions(reader, filters or SearchFilters())
+        return _several(reader, query_terms(query), limit, where, params)
+
+
+def fts5_top(engine, query: str, limit: int) -> list[tuple[int, float]]:
+    """FTS5's own top-k: (article id, bm25 score), best first, ties by article id."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT rowid, -rank FROM articles_fts WHERE articles_fts MATCH :match "
+                "ORDER BY rank, rowid LIMIT :limit"
+            ),
+            {"match": fts5_query(query_terms(query)), "limit": limit},
+        )
+        return [(article_id, score) for article_id, score in rows]
+
+
+def assert_several_agree(engine, filters: SearchFilters | None = None, scores: bool = True):
+    for query in SEVERAL:
+        for limit in LIMITS:
+            listed, full = (hits(engine, query, limit, lists, filters) for lists in (True, False))
+            if not scores:
+                listed, full = [(url, 0.0) for url, _ in listed], [(url, 0.0) for url, _ in full]
+            assert listed == full, (query, limit, filters)
+
+
+def test_several_common_words_give_the_full_index_top_k(generated):
+    proven = {
+        (query, limit) for query in SEVERAL for limit in LIMITS if several(generated, query, limit)
+    }
+    if generated.dialect.name == "sqlite":
+        assert proven >= PROVEN
+        assert not proven & UNPROVEN
+    else:
+        # ts_rank of an AND query is not a sum of the words' ranks: no list proves it.
+        assert not proven
+    assert_several_agree(generated)
+
+
+def test_several_common_words_score_as_fts5_to_the_bit(generated):
+    if generated.dialect.name != "sqlite":
+        pytest.skip("bm25 sums are SQLite's")
+    for query, limit in sorted(PROVEN):
+        assert several(generated, query, limit) == fts5_top(generated, query, limit), query
+
+
+SEVERAL_FILTERS = [*FILTERS, SearchFilters(since=datetime(2025, 1, 1, 3, tzinfo=timezone.utc))]
+"""Each filter, ``since`` too (the generated articles were first seen over 2025-01-01's first
+hours: this keeps about half)."""
+
+
+@pytest.mark.parametrize("filters", SEVERAL_FILTERS)
+def test_several_common_words_with_filters_keep_the_full_index_hits(generated, filters):
+    if generated.dialect.name == "sqlite":
+        # The lists answer some of them: the filters are applied to the candidates.
+        assert any(several(generated, query, 1, filters) for query in SEVERAL)
+    assert_several_agree(generated, filters)
+
+
+def test_several_common_words_follow_new_and_reparsed_articles(generated):
+    writer = ArchiveWriter(generated, start_run(generated, "test", []), "1", NearDupConfig())
+    url = "http://other.example/sleep-sign.html"
+    writer.add_article(record(article(url, "Sleep sign. " * 20, title="Sleep sign " * 4)))
+    writer.flush()
+    assert hits(generated, "sleep sign", 1, True)[0][0] == url
+    if generated.dialect.name == "sqlite":
+        assert several(generated, "sleep sign", 5)
+    # SQLite's lists keep their last build's statistics: same order, scores may move.
+    assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
+    writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
+    writer.flush()
+    assert url not in {found for found, _ in hits(generated, "sleep sign", 12, True)}
+    assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
+
+
+@pytest.fixture
+def complete_lists(sqlite_url, monkeypatch):
+    """Lists longer than any word's article count: each holds every article with its word
+    (SQLite: bm25 sums are its own)."""
+    monkeypatch.setattr(search_lists, "COMMON_DF", 40)
+    monkeypatch.setattr(search_lists, "LIST_SIZE", 1000)
+    engine = create_archive_engine(sqlite_url)
+    generate_archive(engine, 400, seed=11)
+    yield engine
+    engine.dispose()
+
+
+def test_several_words_with_a_complete_list_need_no_bound(complete_lists):
+    with complete_lists.connect() as conn:
+        assert conn.scalar(text("SELECT max(floor) FROM search_common")) == 0.0
+    # Every match is listed, so even a limit past the matches is answered, in FTS5's order.
+    for query in [*SEVERAL, "sleep 失眠"]:
+        for limit in [5, 400]:
+            assert several(complete_lists, query, limit) == fts5_top(complete_lists, query, limit)
+    assert hits(complete_lists, "sleep 失眠", 5, True) == []
