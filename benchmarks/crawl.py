@@ -7,8 +7,9 @@ both alike, at each site size given. Pages are the responses each crawler actual
 included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
 milliseconds per page (the process and the children it waited for), peak RSS of the process
 (``ru_maxrss``) and of its whole process tree (its RSS plus its descendants', such as the
-crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare. ``inline`` is the full crawl with ``PARSE_WORKERS=0``: every page
-parsed in the crawl's own process, as before the parse worker.
+crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare. ``inline`` is the full
+crawl with ``PARSE_WORKERS=0``: every page parsed in the crawl's own process, as before the
+parse worker.
 
 With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
 and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:

@@ -106,7 +106,8 @@ def test_worker_dies_with_a_crawl_killed_by_sigkill(tmp_path: Path) -> None:
             """
         )
     )
-    with subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True) as parent:
+    command = [sys.executable, str(script)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as parent:
         assert parent.stdout is not None
         workers = [int(pid) for pid in parent.stdout.readline().split()]
         assert workers and all(_pid_alive(pid) for pid in workers)
