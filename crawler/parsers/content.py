@@ -314,7 +314,7 @@ class _Walk:
         self.junk_tags = junk_tags
         """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
         forum and app pages serve their whole readable view to browsers without scripts in it."""
-        sample = root.text_content()[:CJK_SAMPLE_CHARS]
+        sample = _text_sample(root)
         cjk = len(CJK_RE.findall(sample)) > len(sample) // 4
         self.scale = CJK_SCALE if cjk else 1
         self.rejected: set[lxml.html.HtmlElement] = set()
@@ -519,6 +519,23 @@ class _Walk:
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         return furniture_signal(element)
+
+
+def _text_sample(root: lxml.html.HtmlElement) -> str:
+    """The page's first :data:`CJK_SAMPLE_CHARS` characters of text, scripts and styles left
+    out: a Japanese page whose body opens with inline scripts is still read as Japanese."""
+    parts: list[str] = []
+    size = 0
+    for element in root.iter():
+        tag = element.tag
+        text = element.text if isinstance(tag, str) and tag not in ALWAYS_JUNK_TAGS else None
+        for piece in (text, element.tail if element is not root else None):
+            if piece and not piece.isspace():
+                parts.append(piece)
+                size += len(piece)
+        if size >= CJK_SAMPLE_CHARS:
+            break
+    return "".join(parts)[:CJK_SAMPLE_CHARS]
 
 
 def _name_run(text: str) -> bool:
