@@ -1,10 +1,11 @@
 """Export archive tables to CSV, JSONL or Parquet at the speed of the database driver.
 
 Rows stream from the database cursor in batches straight into the writer: no ORM objects and,
-for CSV, no Python work per cell. Everything that varies per value is done by the database in
-the ``SELECT`` itself: timestamps as ISO 8601 UTC text, JSON lists joined, booleans as 0/1, and
-the spreadsheet safety of CSV (OWASP "CSV injection"): a text cell starting with
-``= + - @``, tab or CR gets a leading ``'`` so a hostile page title cannot become a formula.
+for CSV, no Python work per cell; Parquet from SQLite takes Arrow batches filled in C (ADBC).
+Everything that varies per value is done by the database in the ``SELECT`` itself: timestamps
+as ISO 8601 UTC text, JSON lists joined, booleans as 0/1, and the spreadsheet safety of CSV
+(OWASP "CSV injection"): a text cell starting with ``= + - @``, tab or CR gets a leading ``'``
+so a hostile page title cannot become a formula.
 ``raw=True`` turns that off, along with the UTF-8 BOM that lets Excel read Chinese correctly.
 
 A file appears only when complete (written under a temporary name, then renamed), with a

@@ -134,16 +134,17 @@ def test_missing_directory_and_bad_names_are_clear(hostile_archive, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_failed_export_leaves_no_file(hostile_archive, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_failed_export_leaves_no_file(hostile_archive, tmp_path, fmt):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    path = tmp_path / "articles.csv"
+    path = tmp_path / f"articles.{fmt}"
 
     def fail(_rows: int) -> None:
         raise RuntimeError("database went away")
 
     with open_reader(hostile_archive) as reader, pytest.raises(RuntimeError):
-        export_table(reader, "articles", path, "csv", progress=fail)
+        export_table(reader, "articles", path, fmt, progress=fail)
     assert list(tmp_path.iterdir()) == []
 
 
