@@ -8,8 +8,10 @@
    the very same ``SELECT`` (spreadsheet-safe cells included), in the same run. Reported: rows/s
    and the ratio to the peer, on wall time and on CPU time (user + system; on a shared machine
    wall time varies with load, CPU time much less), and the peak RSS of each process.
-3. Inner function: ``export_table`` in-process against a bare fetch of the same query through
-   Python's ``sqlite3`` (what the database alone costs).
+3. Inner function: ``export_table`` in-process, CSV and Parquet, against a bare fetch of the
+   query each runs through Python's ``sqlite3`` (what the database alone costs), wall and CPU.
+4. Memory: peak RSS of the Parquet export of the first eighth, half and all of the articles
+   (``--until``), which should not grow with the row count.
 
 The archive is made with ``healtharchive generate-archive`` when it does not exist. Example::
 
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -139,33 +142,67 @@ def export_vs_sqlite(db: Path, folder: Path, repeat: int) -> list[dict[str, Any]
     return out
 
 
-def inner(db: Path, folder: Path, repeat: int) -> dict[str, Any]:
+def timed(action: Any) -> dict[str, float]:
+    """Wall and CPU time (of the whole process, threads included) of ``action()``."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}
+
+
+def bare_fetch(db: Path, query: str) -> None:
+    connection = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
+    cursor = connection.execute(query)
+    while cursor.fetchmany(5000):
+        pass
+    connection.close()
+
+
+def inner(db: Path, folder: Path, repeat: int) -> list[dict[str, Any]]:
     from storage.export import export_table, pick_columns, select_sql
     from storage.reader import open_reader
 
-    ours, bare = [], []
+    out = []
+    columns = pick_columns("articles", None)
     with open_reader(str(db)) as reader:
-        query, _ = select_sql(
-            reader, "articles", pick_columns("articles", None), neutralise=True, as_csv=True
-        )
-        for _ in range(repeat):
-            start = time.perf_counter()
-            result = export_table(reader, "articles", folder / "inner.csv", "csv")
-            ours.append(time.perf_counter() - start)
-            connection = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
-            start = time.perf_counter()
-            cursor = connection.execute(query)
-            while cursor.fetchmany(5000):
-                pass
-            bare.append(time.perf_counter() - start)
-            connection.close()
-    mine, theirs = statistics.median(ours), statistics.median(bare)
-    return {
-        "rows": result.rows,
-        "export_table_csv_s": round(mine, 2),
-        "bare_fetch_s": round(theirs, 2),
-        "ratio": round(theirs / mine, 2),
-    }
+        for fmt, options in (
+            ("csv", {"neutralise": True, "as_csv": True}),
+            ("parquet", {"as_text": True}),
+        ):
+            query, _ = select_sql(reader, "articles", columns, **options)
+            ours, bare = [], []
+            for _ in range(repeat):
+                target = folder / f"inner.{fmt}"
+                ours.append(timed(partial(export_table, reader, "articles", target, fmt)))
+                bare.append(timed(partial(bare_fetch, db, query)))
+            row: dict[str, Any] = {"format": fmt}
+            for key in ("wall", "cpu"):
+                mine, theirs = median(ours, key), median(bare, key)
+                row[f"export_table_{key}_s"] = round(mine, 2)
+                row[f"bare_fetch_{key}_s"] = round(theirs, 2)
+                row[f"ratio_{key}"] = round(theirs / mine, 2)
+            out.append(row)
+    return out
+
+
+def parquet_memory(db: Path, folder: Path) -> list[dict[str, Any]]:
+    """Peak RSS of the Parquet export of the first eighth, half and all of the articles."""
+    connection = sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True)
+    total = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
+    out = []
+    for part in (8, 2, 1):
+        until: list[str] = []
+        if part > 1:
+            (first_seen,) = connection.execute(
+                "SELECT first_seen FROM articles ORDER BY first_seen LIMIT 1 OFFSET ?",
+                (total // part,),
+            ).fetchone()
+            until = ["--until", first_seen[:19].replace(" ", "T")]
+        target = folder / f"part{part}.parquet"
+        usage = run([*CLI, "export", str(target), *until, "--db", str(db)])
+        manifest = json.loads(target.with_name(target.name + ".manifest.json").read_text())
+        out.append({"rows": manifest["rows"], "rss_mb": round(usage["rss_mb"], 1)})
+    connection.close()
+    return out
 
 
 def main() -> None:
@@ -191,6 +228,9 @@ def main() -> None:
             "startup": startup(db, repeat),
         }
         if not args.startup_only:
+            # Before anything heavy is imported here: a child's peak RSS counts from its
+            # parent's size at the fork.
+            report["parquet_memory"] = parquet_memory(db, folder)
             report["export"] = export_vs_sqlite(db, folder, repeat)
             report["inner"] = inner(db, folder, repeat)
     print(json.dumps(report, indent=2))

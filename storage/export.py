@@ -1,10 +1,11 @@
 """Export archive tables to CSV, JSONL or Parquet at the speed of the database driver.
 
 Rows stream from the database cursor in batches straight into the writer: no ORM objects and,
-for CSV, no Python work per cell. Everything that varies per value is done by the database in
-the ``SELECT`` itself: timestamps as ISO 8601 UTC text, JSON lists joined, booleans as 0/1, and
-the spreadsheet safety of CSV (OWASP "CSV injection"): a text cell starting with
-``= + - @``, tab or CR gets a leading ``'`` so a hostile page title cannot become a formula.
+for CSV, no Python work per cell; Parquet from SQLite takes Arrow batches filled in C (ADBC).
+Everything that varies per value is done by the database in the ``SELECT`` itself: timestamps
+as ISO 8601 UTC text, JSON lists joined, booleans as 0/1, and the spreadsheet safety of CSV
+(OWASP "CSV injection"): a text cell starting with ``= + - @``, tab or CR gets a leading ``'``
+so a hostile page title cannot become a formula.
 ``raw=True`` turns that off, along with the UTF-8 BOM that lets Excel read Chinese correctly.
 
 A file appears only when complete (written under a temporary name, then renamed), with a
@@ -18,19 +19,23 @@ import csv
 import hashlib
 import io
 import json
+import operator
 import os
 import queue
 import re
 import sys
 import tempfile
 import threading
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import IO, Any
 
-from storage.reader import Reader
+from storage.errors import ArchiveError
+from storage.reader import PARAM_RE, Reader
 
 FORMATS = ("csv", "jsonl", "parquet")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +54,8 @@ class Column:
     sql: str
     kind: str = "text"
     """``text``, ``int``, ``bool`` (0/1), ``time`` (ISO 8601 UTC) or ``list`` (joined by "; ")."""
+    few_values: bool = False
+    """A code or name repeated across rows (language, status): Parquet dictionary-encodes it."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +80,15 @@ SOURCES: dict[str, Source] = {
             *ARTICLE_REF[:1],
             Column("url", "v.url"),
             ARTICLE_REF[1],
-            Column("language", "v.language"),
-            Column("category", "v.category"),
+            Column("language", "v.language", few_values=True),
+            Column("category", "v.category", few_values=True),
             Column("date_published", "v.date_published"),
             Column("date_modified", "v.date_modified"),
             Column("authors", "v.authors", "list"),
             Column("description", "v.description"),
-            Column("status", "a.status"),
+            Column("status", "a.status", few_values=True),
             Column("version", "v.version", "int"),
-            Column("parser_version", "v.parser_version"),
+            Column("parser_version", "v.parser_version", few_values=True),
             Column("first_seen", "a.first_seen", "time"),
             Column("last_seen", "a.last_seen", "time"),
             Column("cluster_id", "a.cluster_id", "int"),
@@ -107,11 +114,11 @@ SOURCES: dict[str, Source] = {
         f"advice_items i JOIN article_versions v ON i.version_id = v.id {TO_ARTICLE}",
         (
             *ARTICLE_REF,
-            Column("language", "v.language"),
+            Column("language", "v.language", few_values=True),
             Column("list_index", "i.list_index", "int"),
             Column("position", "i.position", "int"),
             Column("printed_number", "i.printed_number", "int"),
-            Column("marker", "i.marker"),
+            Column("marker", "i.marker", few_values=True),
             Column("text", "i.text"),
             Column("explanation", "i.explanation"),
         ),
@@ -124,7 +131,7 @@ SOURCES: dict[str, Source] = {
         f"links l JOIN article_versions v ON l.version_id = v.id {TO_ARTICLE}",
         (
             *ARTICLE_REF,
-            Column("kind", "l.kind"),
+            Column("kind", "l.kind", few_values=True),
             Column("position", "l.position", "int"),
             Column("url", "l.url"),
             Column("text", "l.text"),
@@ -142,15 +149,15 @@ SOURCES: dict[str, Source] = {
             Column("version", "v.version", "int"),
             Column("url", "v.url"),
             Column("headline", "v.headline"),
-            Column("language", "v.language"),
-            Column("category", "v.category"),
+            Column("language", "v.language", few_values=True),
+            Column("category", "v.category", few_values=True),
             Column("date_published", "v.date_published"),
             Column("date_modified", "v.date_modified"),
             Column("authors", "v.authors", "list"),
             Column("breadcrumbs", "v.breadcrumbs", "list"),
             Column("created_at", "v.created_at", "time"),
             Column("crawl_run_id", "v.crawl_run_id", "int"),
-            Column("parser_version", "v.parser_version"),
+            Column("parser_version", "v.parser_version", few_values=True),
             Column("content_hash", "v.content_hash"),
             Column("body", "v.body"),
         ),
@@ -168,7 +175,7 @@ SOURCES: dict[str, Source] = {
             Column("final_url", "f.final_url"),
             Column("status", "f.status", "int"),
             Column("error", "f.error"),
-            Column("content_type", "f.content_type"),
+            Column("content_type", "f.content_type", few_values=True),
             Column("etag", "f.etag"),
             Column("last_modified", "f.last_modified"),
             Column("fetched_at", "f.fetched_at", "time"),
@@ -182,8 +189,8 @@ SOURCES: dict[str, Source] = {
         "crawl_runs r",
         (
             Column("id", "r.id", "int"),
-            Column("spider", "r.spider"),
-            Column("status", "r.status"),
+            Column("spider", "r.spider", few_values=True),
+            Column("status", "r.status", few_values=True),
             Column("started_at", "r.started_at", "time"),
             Column("finished_at", "r.finished_at", "time"),
             Column("resumed_from", "r.resumed_from", "int"),
@@ -197,7 +204,7 @@ SOURCES: dict[str, Source] = {
         "tombstones t JOIN articles a ON a.id = t.article_id",
         (
             Column("canonical_url", "a.canonical_url"),
-            Column("reason", "t.reason"),
+            Column("reason", "t.reason", few_values=True),
             Column("crawl_run_id", "t.crawl_run_id", "int"),
             Column("fetch_id", "t.fetch_id", "int"),
             Column("recorded_at", "t.recorded_at", "time"),
@@ -211,7 +218,7 @@ SOURCES: dict[str, Source] = {
         (
             Column("url", "u.url"),
             Column("canonical_url", "a.canonical_url"),
-            Column("reason", "u.reason"),
+            Column("reason", "u.reason", few_values=True),
         ),
         "u.url",
         site="u.url",
@@ -293,32 +300,52 @@ def select_sql(
     neutralise: bool = False,
     as_csv: bool = False,
     as_json: bool = False,
+    as_text: bool = False,
+    typed_first_row: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     """The ``SELECT`` (with parameters) that an export of ``table`` runs.
 
-    With ``as_csv`` every value comes back as text, NULL as '', ready for :func:`_csv_lines`.
+    With ``as_text`` every value comes back as text, NULL as NULL (for :func:`_arrow_column`);
+    with ``as_csv`` as text, NULL as '', ready for :func:`_csv_lines`.
     With ``as_json`` each row comes back as one JSON object, encoded by the database.
+    With ``typed_first_row`` (SQLite, for :func:`_adbc_batches`) the rows follow one extra row
+    holding '' in every text column and NULL in the others, and the sort keys come first as
+    ``_key0``, ``_key1``...: ADBC types each column from the first rows it reads, and a text
+    column with only NULLs there would become integers. The extra row sorts first because the
+    first sort key of every table is never NULL; SQLite merges the two sorted parts without
+    sorting again.
     """
     source = SOURCES[table]
     filters = filters or Filters()
     exprs = [_value_sql(reader, column, neutralise) for column in columns]
-    if as_csv:
+    if as_text or as_csv:
         exprs = [
-            f"coalesce({expr}, '')"
-            if column.kind in ("text", "list", "json")
-            else f"coalesce(CAST({expr} AS TEXT), '')"
+            expr if column.kind in ("text", "list", "json") else f"CAST({expr} AS TEXT)"
             for expr, column in zip(exprs, columns, strict=True)
         ]
+    if as_csv:
+        exprs = [f"coalesce({expr}, '')" for expr in exprs]
     selected = ", ".join(
         f"{expr} AS {column.name}" for expr, column in zip(exprs, columns, strict=True)
     )
     if as_json:
         selected = _json_object(reader, exprs, columns)
     where, params = _where(reader, source, filters)
+    order_by = source.order_by
+    if typed_first_row:
+        keys = order_by.split(", ")
+        first = [f"NULL AS _key{n}" for n in range(len(keys))] + [
+            f"{'NULL' if column.kind in ('int', 'bool') else repr('')} AS {column.name}"
+            for column in columns
+        ]
+        selected = ", ".join([*keys, selected])
+        order_by = ", ".join(str(n + 1) for n in range(len(keys)))
     query = f"SELECT {selected} FROM {source.from_sql}"
     if where:
         query += " WHERE " + " AND ".join(where)
-    return f"{query} ORDER BY {source.order_by}", params
+    if typed_first_row:
+        query = f"SELECT {', '.join(first)} UNION ALL {query}"
+    return f"{query} ORDER BY {order_by}", params
 
 
 def export_table(
@@ -339,18 +366,20 @@ def export_table(
     table = table_for(table)
     picked = pick_columns(table, columns)
     names = tuple(column.name for column in picked)
-    query, params = select_sql(
-        reader,
-        table,
-        picked,
-        filters,
-        neutralise=fmt == "csv" and not raw,
-        as_csv=fmt == "csv",
-        as_json=fmt == "jsonl",
-    )
-    if target is None:
-        if fmt == "parquet":
+    if fmt == "parquet":
+        if target is None:
             raise ValueError("Parquet cannot be written to stdout: give a file name")
+    else:
+        query, params = select_sql(
+            reader,
+            table,
+            picked,
+            filters,
+            neutralise=fmt == "csv" and not raw,
+            as_csv=fmt == "csv",
+            as_json=fmt == "jsonl",
+        )
+    if target is None:
         rows, _ = _write(
             reader, query, params, picked, fmt, sys.stdout.buffer, raw, progress, False
         )
@@ -360,7 +389,13 @@ def export_table(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            rows, digest = _write(reader, query, params, picked, fmt, handle, raw, progress, True)
+            if fmt == "parquet":
+                rows = _write_parquet(reader, table, picked, filters, handle, progress)
+                digest = None
+            else:
+                rows, digest = _write(
+                    reader, query, params, picked, fmt, handle, raw, progress, True
+                )
         digest = digest or _sha256(tmp)
         tmp.chmod(0o666 & ~_umask())
         os.replace(tmp, target)
@@ -403,10 +438,7 @@ def _write(
     progress: Progress | None,
     to_file: bool,
 ) -> tuple[int, str | None]:
-    """Rows written and, for CSV and JSONL, the SHA-256 of the bytes written."""
-    if fmt == "parquet":
-        cursor = reader.cursor(query, params)
-        return _write_parquet(_batches(cursor, PARQUET_BATCH_ROWS, progress), columns, out), None
+    """Rows written as CSV or JSONL, and the SHA-256 of the bytes written."""
     if reader.dialect == "sqlite":
         # Undecoded UTF-8 straight from SQLite: nothing to decode, nothing to encode again.
         reader.connection.text_factory = bytes
@@ -524,8 +556,21 @@ def _write_jsonl(batches: Iterator[list[tuple[Any, ...]]], out: _Writer) -> int:
 
 
 def _write_parquet(
-    batches: Iterator[list[tuple[Any, ...]]], columns: Sequence[Column], out: IO[bytes]
+    reader: Reader,
+    table: str,
+    columns: Sequence[Column],
+    filters: Filters,
+    out: IO[bytes],
+    progress: Progress | None,
 ) -> int:
+    """Rows of ``table`` written as Parquet, values raw (no spreadsheet neutralising).
+
+    On SQLite the rows come as Arrow record batches straight from the database through ADBC
+    (:func:`_adbc_batches`: C all the way, no Python object per value) when its SQLite driver
+    is installed, as it is with the ``parquet`` extra; otherwise, and on PostgreSQL, through
+    the driver's cursor (:func:`_cursor_batches`). Either way Arrow's C++ casts give the
+    columns their types and the writer compresses.
+    """
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -533,29 +578,160 @@ def _write_parquet(
         raise ValueError(
             "Parquet export needs pyarrow: pip install 'healtharchive[parquet]'"
         ) from exc
-    arrow_types = {
-        "text": pa.string(),
-        "list": pa.string(),
-        "json": pa.string(),
-        "int": pa.int64(),
-        "bool": pa.bool_(),
-        "time": pa.timestamp("us", tz="UTC"),
-    }
-    schema = pa.schema([(column.name, arrow_types[column.kind]) for column in columns])
+    schema = pa.schema([(column.name, _arrow_type(pa, column.kind)) for column in columns])
+    if reader.dialect == "sqlite" and _adbc_available():
+        query, params = select_sql(reader, table, columns, filters, typed_first_row=True)
+        batches = _adbc_batches(pa, reader, query, params, schema)
+    else:
+        query, params = select_sql(reader, table, columns, filters, as_text=True)
+        batches = _cursor_batches(pa, reader, query, params, schema)
     count = 0
-    with pq.ParquetWriter(out, schema, compression="zstd") as writer:
-        for rows in batches:
-            arrays = []
-            for values, column in zip(zip(*rows, strict=True), columns, strict=True):
-                if column.kind == "time":
-                    arrays.append(pa.array(values, pa.string()).cast(arrow_types["time"]))
-                elif column.kind == "bool":
-                    arrays.append(pa.array(values, pa.int8()).cast(pa.bool_()))
-                else:
-                    arrays.append(pa.array(values, arrow_types[column.kind]))
-            writer.write_batch(pa.record_batch(arrays, schema=schema))
-            count += len(rows)
+    with pq.ParquetWriter(out, schema, **_parquet_options(columns)) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            count += batch.num_rows
+            if progress:
+                progress(batch.num_rows)
     return count
+
+
+def _adbc_available() -> bool:
+    try:
+        import adbc_driver_manager  # noqa: F401
+        import adbc_driver_sqlite  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _adbc_batches(
+    pa: Any, reader: Reader, query: str, params: dict[str, Any], schema: Any
+) -> Iterator[Any]:
+    """Record batches of a ``typed_first_row`` query, read by ADBC's SQLite driver.
+
+    ADBC opens the archive file itself (read-only) and fills Arrow columns in C. Its first
+    row, there only to type the columns, is dropped with the sort keys; each batch is checked
+    (UTF-8 included) and cast to ``schema``: ISO 8601 text to UTC timestamps, 0/1 to booleans.
+    """
+    import adbc_driver_manager as adbc
+    import adbc_driver_sqlite
+
+    path = next(row[2] for row in reader.rows("PRAGMA database_list") if row[1] == "main")
+    names = list(params)
+    # ADBC binds parameters by position: :name becomes ?N, N its place in ``names``.
+    query = PARAM_RE.sub(lambda match: f"?{names.index(match[1]) + 1}", query)
+    try:
+        database = adbc_driver_sqlite.connect(Path(path).as_uri() + "?mode=ro")
+        connection = adbc.AdbcConnection(database)
+        statement = adbc.AdbcStatement(connection)
+    except adbc.Error as exc:
+        raise ArchiveError(f"cannot read archive {reader.url!r}: {exc}") from exc
+    try:
+        statement.set_options(
+            **{adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value: str(PARQUET_BATCH_ROWS)}
+        )
+        statement.set_sql_query(query)
+        if names:
+            values = [
+                _arrow_column(pa, [str(params[name]).encode()], pa.string()) for name in names
+            ]
+            statement.bind(pa.record_batch(values, names=names))
+        try:
+            stream, _ = statement.execute_query()
+        except adbc.Error as exc:
+            raise ArchiveError(f"cannot read archive {reader.url!r}: {exc}") from exc
+        first = True
+        for batch in pa.RecordBatchReader.from_stream(stream):
+            if first:
+                batch, first = batch.slice(1), False
+            batch.validate(full=True)
+            arrays = [batch.column(field.name) for field in schema]
+            yield pa.record_batch(
+                [
+                    array if array.type == field.type else array.cast(field.type)
+                    for array, field in zip(arrays, schema, strict=True)
+                ],
+                schema=schema,
+            )
+    finally:
+        statement.close()
+        connection.close()
+        database.close()
+
+
+def _cursor_batches(
+    pa: Any, reader: Reader, query: str, params: dict[str, Any], schema: Any
+) -> Iterator[Any]:
+    """Record batches of an ``as_text`` query, built column by column from the cursor's rows."""
+    if reader.dialect == "sqlite":
+        # Undecoded UTF-8 from SQLite: Arrow needs bytes, decoding to str would be wasted.
+        reader.connection.text_factory = bytes
+    try:
+        for rows in _batches(reader.cursor(query, params), PARQUET_BATCH_ROWS, None):
+            if reader.dialect != "sqlite":  # psycopg gives text as str
+                rows = [tuple(map(_utf8, row)) for row in rows]
+            arrays = [
+                _arrow_column(pa, values, field.type)
+                for values, field in zip(zip(*rows, strict=True), schema, strict=True)
+            ]
+            yield pa.record_batch(arrays, schema=schema)
+    finally:
+        if reader.dialect == "sqlite":
+            reader.connection.text_factory = str
+
+
+def _arrow_type(pa: Any, kind: str) -> Any:
+    if kind == "int":
+        return pa.int64()
+    if kind == "bool":
+        return pa.bool_()
+    if kind == "time":
+        return pa.timestamp("us", tz="UTC")
+    return pa.string()
+
+
+def _utf8(value: str | None) -> bytes | None:
+    return None if value is None else value.encode()
+
+
+def _arrow_column(pa: Any, values: Sequence[bytes | None], target: Any) -> Any:
+    """One column of a batch, UTF-8 or NULL (``None``), as an Arrow array of type ``target``.
+
+    The array is assembled from its three buffers, each made by one C-level pass: which values
+    are present, the end offset of each value (``length_hint`` is 0 for ``None``) and all the
+    bytes joined. That costs less than ``pyarrow.array`` per value, and ``pyarrow.array``
+    imports pandas on its first call when pandas is installed: 0.35 s of CPU per export.
+    Arrow's casts then check the UTF-8 and parse numbers and ISO 8601 times in C++.
+    """
+    present = bytes(map(operator.is_not, values, repeat(None)))
+    validity = None
+    if 0 in present:
+        flags = pa.Array.from_buffers(pa.uint8(), len(present), [None, pa.py_buffer(present)])
+        validity = flags.cast(pa.bool_()).buffers()[1]
+    offsets = array("q", accumulate(map(operator.length_hint, values), initial=0))
+    data = b"".join(filter(None, values))  # type: ignore[arg-type]
+    binary = pa.Array.from_buffers(
+        pa.large_binary(), len(values), [validity, pa.py_buffer(offsets), pa.py_buffer(data)]
+    )
+    text = binary.cast(pa.string())
+    return text if target == pa.string() else text.cast(target)
+
+
+def _parquet_options(columns: Sequence[Column]) -> dict[str, Any]:
+    """Writer options: a fast codec, and dictionaries only where they pay.
+
+    Snappy, not zstd: on the 200,000-article benchmark zstd (level 1) made the file 22% smaller
+    (90 MB against 116 MB) for a fifth more CPU over the whole export (2.4 s against 2.0 s);
+    snappy is Parquet's usual codec and every reader has it. Dictionary encoding is kept for
+    columns with few distinct values (:attr:`Column.few_values`, numbers); on free text (bodies,
+    URLs) it only hashes every value before giving up.
+    """
+    return {
+        "compression": "snappy",
+        "use_dictionary": [
+            column.name for column in columns if column.few_values or column.kind in ("int", "bool")
+        ],
+    }
 
 
 def _value_sql(reader: Reader, column: Column, neutralise: bool) -> str:

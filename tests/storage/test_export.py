@@ -7,12 +7,16 @@ import dataclasses
 import hashlib
 import io
 import json
+from datetime import datetime
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from storage import export
 from storage.archive import ArchiveWriter
 from storage.db import create_archive_engine
-from storage.export import Filters, _csv_lines, _Writer, export_table
+from storage.export import PARQUET_BATCH_ROWS, Filters, _csv_lines, _Writer, export_table
 from storage.fingerprints import NearDupConfig
 from storage.reader import open_reader
 from storage.runs import start_run
@@ -130,16 +134,17 @@ def test_missing_directory_and_bad_names_are_clear(hostile_archive, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_failed_export_leaves_no_file(hostile_archive, tmp_path):
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_failed_export_leaves_no_file(hostile_archive, tmp_path, fmt):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    path = tmp_path / "articles.csv"
+    path = tmp_path / f"articles.{fmt}"
 
     def fail(_rows: int) -> None:
         raise RuntimeError("database went away")
 
     with open_reader(hostile_archive) as reader, pytest.raises(RuntimeError):
-        export_table(reader, "articles", path, "csv", progress=fail)
+        export_table(reader, "articles", path, fmt, progress=fail)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -168,3 +173,146 @@ def test_a_write_error_reaches_the_exporting_thread():
     with pytest.raises(OSError, match="No space left"), _Writer(FullDisk()) as writer:
         for _ in range(10):
             writer.write(b"rows\r\n")
+
+
+LARGE = "Sleep hygiene, in detail: “quotes”, commas, and\nnewlines. 失眠 " * 20_000
+"""About 1.3 MB of text in one value."""
+
+
+@pytest.fixture
+def parquet_archive(archive_url):
+    """Values Parquet must keep exactly: NULL next to '', quotes, line breaks, non-ASCII, raw
+    formula-like titles and a large body. The first articles have no description at all, so a
+    small batch starts with a text column holding only NULLs."""
+    engine = create_archive_engine(archive_url)
+    writer = ArchiveWriter(engine, start_run(engine, "test", []), "1", NearDupConfig())
+    articles = [
+        article("http://site/1.html", "First body, no description. " * 30, title=HOSTILE[0]),
+        article("http://site/2.html", "Second body, no description. " * 30, title=HOSTILE[1]),
+        dataclasses.replace(
+            article("http://site/3.html", "Third body. " * 30, title=AWKWARD),
+            description="",
+            category="",
+            authors=('Dr. Ann "Sleep" Lee', "李医生"),
+        ),
+        dataclasses.replace(
+            article("http://zh.site/4.html", "失眠的调理方法。" * 30, title="失眠 =1+1"),
+            inLanguage="zh",
+            description='Say "no",\r\nthen sleep',
+            category="睡眠",
+            datePublished="2026-01-02",
+        ),
+        article("http://site/5.html", LARGE, title="Large"),
+    ]
+    for art in articles:
+        writer.add_article(record(art))
+    writer.flush()
+    engine.dispose()
+    return archive_url
+
+
+def jsonl_rows(reader, path, **options):
+    export_table(reader, "articles", path, "jsonl", **options)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def as_json_values(rows):
+    """Parquet rows with timestamps written as the JSONL export writes them."""
+    return [
+        {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows
+    ]
+
+
+@pytest.mark.parametrize("batch_rows", [2, PARQUET_BATCH_ROWS])
+def test_parquet_equals_the_database_values_and_types(
+    parquet_archive, tmp_path, monkeypatch, batch_rows
+):
+    monkeypatch.setattr(export, "PARQUET_BATCH_ROWS", batch_rows)
+    path = tmp_path / "articles.parquet"
+    seen: list[int] = []
+    with open_reader(parquet_archive) as reader:
+        result = export_table(reader, "articles", path, "parquet", progress=seen.append)
+        expected = jsonl_rows(reader, tmp_path / "articles.jsonl")
+    table = pq.read_table(path)
+    assert table.schema.field("headline").type == pa.string()
+    assert table.schema.field("version").type == pa.int64()
+    assert table.schema.field("is_cluster_canonical").type == pa.bool_()
+    assert table.schema.field("first_seen").type == pa.timestamp("us", tz="UTC")
+    rows = table.to_pylist()
+    assert as_json_values(rows) == expected
+    assert [row["description"] for row in rows][:3] == [None, None, ""]
+    assert [row["category"] for row in rows][:3] == [None, None, ""]
+    assert rows[0]["headline"] == HOSTILE[0]  # raw: no spreadsheet quote
+    assert rows[2]["headline"] == AWKWARD
+    assert rows[2]["authors"] == 'Dr. Ann "Sleep" Lee; 李医生'
+    assert rows[3]["description"] == 'Say "no",\r\nthen sleep'
+    assert rows[4]["body"] == LARGE
+    assert rows[0]["first_seen"].tzinfo is not None
+    assert result.rows == len(rows) == sum(seen) == 5
+
+
+def test_parquet_reads_back_the_same_in_duckdb(parquet_archive, tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    path = tmp_path / "articles.parquet"
+    with open_reader(parquet_archive) as reader:
+        export_table(reader, "articles", path, "parquet")
+    connection = duckdb.connect()
+    cursor = connection.execute(
+        "SELECT canonical_url, headline, description, advice_count, is_cluster_canonical,"
+        " epoch_us(first_seen) FROM read_parquet(?) ORDER BY canonical_url",
+        [str(path)],
+    )
+    from_duckdb = cursor.fetchall()
+    from_arrow = sorted(
+        (
+            row["canonical_url"],
+            row["headline"],
+            row["description"],
+            row["advice_count"],
+            row["is_cluster_canonical"],
+            int(row["first_seen"].timestamp() * 1_000_000),
+        )
+        for row in pq.read_table(path).to_pylist()
+    )
+    assert from_duckdb == from_arrow
+    assert [row[2] for row in from_duckdb].count(None) == 3
+
+
+def test_parquet_through_adbc_equals_the_cursor_path(parquet_archive, tmp_path, monkeypatch):
+    """On SQLite the rows come through ADBC; the cursor path (PostgreSQL, or no ADBC) agrees."""
+    if not parquet_archive.startswith("sqlite"):
+        pytest.skip("ADBC reads SQLite archives only")
+    monkeypatch.setattr(export, "PARQUET_BATCH_ROWS", 2)
+    adbc, cursor = tmp_path / "adbc.parquet", tmp_path / "cursor.parquet"
+    with open_reader(parquet_archive) as reader:
+        export_table(reader, "links", adbc, "parquet")
+        monkeypatch.setattr(export, "_adbc_available", lambda: False)
+        export_table(reader, "links", cursor, "parquet")
+    assert pq.read_table(adbc).equals(pq.read_table(cursor))
+    assert pq.read_table(adbc).num_rows == 5 * 3
+
+
+def test_parquet_filters_columns_and_manifest(parquet_archive, tmp_path):
+    path = tmp_path / "zh.parquet"
+    filters = Filters(site="zh.site", language="zh", since=datetime(2000, 1, 1))
+    with open_reader(parquet_archive) as reader:
+        result = export_table(
+            reader, "articles", path, "parquet", columns=["headline", "url"], filters=filters
+        )
+        nothing = export_table(
+            reader, "articles", tmp_path / "none.parquet", "parquet", filters=Filters(site="x.y")
+        )
+    assert pq.read_table(path).to_pylist() == [
+        {"headline": "失眠 =1+1", "url": "http://zh.site/4.html"}
+    ]
+    manifest = json.loads((tmp_path / "zh.parquet.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["rows"] == result.rows == 1
+    assert manifest["columns"] == ["headline", "url"]
+    assert manifest["format"] == "parquet" and manifest["excel_safe"] is False
+    assert manifest["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert manifest["filters"] == {
+        "site": "zh.site",
+        "language": "zh",
+        "since": "2000-01-01T00:00:00",
+    }
+    assert nothing.rows == pq.read_table(tmp_path / "none.parquet").num_rows == 0
