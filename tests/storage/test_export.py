@@ -181,6 +181,15 @@ LARGE = "Sleep hygiene, in detail: “quotes”, commas, and\nnewlines. 失眠 "
 
 @pytest.fixture
 def parquet_archive(archive_url):
+    return fill_parquet_archive(archive_url)
+
+
+@pytest.fixture
+def sqlite_parquet_archive(sqlite_url):
+    return fill_parquet_archive(sqlite_url)
+
+
+def fill_parquet_archive(archive_url):
     """Values Parquet must keep exactly: NULL next to '', quotes, line breaks, non-ASCII, raw
     formula-like titles and a large body. The first articles have no description at all, so a
     small batch starts with a text column holding only NULLs."""
@@ -278,10 +287,11 @@ def test_parquet_reads_back_the_same_in_duckdb(parquet_archive, tmp_path):
     assert [row[2] for row in from_duckdb].count(None) == 3
 
 
-def test_parquet_through_adbc_equals_the_cursor_path(parquet_archive, tmp_path, monkeypatch):
+def test_parquet_through_adbc_equals_the_cursor_path(
+    sqlite_parquet_archive, tmp_path, monkeypatch
+):
     """On SQLite the rows come through ADBC; the cursor path (PostgreSQL, or no ADBC) agrees."""
-    if not parquet_archive.startswith("sqlite"):
-        pytest.skip("ADBC reads SQLite archives only")
+    parquet_archive = sqlite_parquet_archive
     monkeypatch.setattr(export, "PARQUET_BATCH_ROWS", 2)
     adbc, cursor = tmp_path / "adbc.parquet", tmp_path / "cursor.parquet"
     with open_reader(parquet_archive) as reader:
