@@ -24,10 +24,14 @@ import lxml.etree
 import lxml.html
 
 from crawler.parsers.content_rules import (
+    ACCEPT_BUTTON_MAX_CHARS,
+    ACCEPT_BUTTON_RE,
     ALWAYS_JUNK_TAGS,
     BLOCK_TAGS,
     BOILERPLATE_MAX_CHARS,
     CONSENT,
+    CONSENT_CLIMB_MAX,
+    CONSENT_TEXT,
     CONTAINER_TAGS,
     HEADING_TAGS,
     HIDDEN,
@@ -115,6 +119,9 @@ CARD_MAX_PROSE = 400
 CARD_TITLE_LINK_SHARE = 0.8
 CARD_MIN_LINK_SHARE = 0.25
 """Teasers are link-heavy (title, source, tags); a roundup's item is mostly its own description."""
+CONSENT_MAX_SHARE = 0.8
+"""A consent dialog found by its button holds less of the page's prose than this."""
+PAGE_PARTS_XPATH = lxml.etree.XPath("(.//h1|.//article|.//main)[1]")
 FIRST_HEADING_XPATH = lxml.etree.XPath("(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)[1]")
 
 
@@ -328,6 +335,7 @@ class _Walk:
         self.labels: list[lxml.html.HtmlElement] = []
         self.notices: set[lxml.html.HtmlElement] = set()
         self.prose_lost: dict[lxml.html.HtmlElement, float] = {}
+        self.accept_buttons: list[lxml.html.HtmlElement] = []
         self.removed_prose: dict[lxml.html.HtmlElement, float] = {}
 
     def visit(
@@ -339,6 +347,10 @@ class _Walk:
             if isinstance(tag, str):
                 self.rejected.add(element)
             return 0.0, 0.0
+        if tag == "button":
+            label = " ".join(element.text_content().split())
+            if len(label) <= ACCEPT_BUTTON_MAX_CHARS and ACCEPT_BUTTON_RE.fullmatch(label):
+                self.accept_buttons.append(element)
         in_link = in_link or tag == "a"
         own: list = [0, 0, "", [], 0] if tag in BLOCK_TAGS else block
         if element.text:
@@ -387,10 +399,11 @@ class _Walk:
         """
         scores = self.scores
         dead: dict[lxml.html.HtmlElement, float] = {}
-        for element, score, prose, signal in reversed(self.suspects):
+        self.suspects.extend(self._consent_dialogs(total))
+        for element, score, _, signal in reversed(self.suspects):
             if signal == CONSENT and element not in dead:
-                self._reject(element, score, dead)
-                total -= prose
+                # Only the prose not already taken with a consent box inside this one.
+                total -= self._reject(element, score, dead)
         for element in self._labelled_sections(total):
             score, prose = self.totals.get(element, (0.0, 0.0))
             if element not in dead and prose < PROTECT_SHARE * total:
@@ -407,6 +420,29 @@ class _Walk:
             if score > best_score:
                 best, best_score = element, score
         return self._climb(best, best_score)
+
+    def _consent_dialogs(
+        self, total: float
+    ) -> list[tuple[lxml.html.HtmlElement, float, float, int]]:
+        """Dialogs asking for consent, found by their accept button rather than their class
+        names: the button's nearest ancestor whose text names cookies, a few levels up at most.
+        Never one holding the page's headline, its article or main element, or nearly all of
+        its prose: that is the page a cookie notice sits in, with a "Got it" button of its own.
+        """
+        found = []
+        for button in self.accept_buttons:
+            for depth, ancestor in enumerate(button.iterancestors()):
+                if depth >= CONSENT_CLIMB_MAX or ancestor.tag in ("body", "html"):
+                    break
+                if PAGE_PARTS_XPATH(ancestor):
+                    break
+                lowered = ancestor.text_content().lower()
+                if any(word in lowered for word in CONSENT_TEXT):
+                    score, prose = self.totals.get(ancestor, (0.0, 0.0))
+                    if prose < CONSENT_MAX_SHARE * total:
+                        found.append((ancestor, score, prose, CONSENT))
+                    break
+        return found
 
     def _labelled_sections(self, total: float) -> list[lxml.html.HtmlElement]:
         """What a heading such as "Comments" or "More from the site" announces.
@@ -431,8 +467,10 @@ class _Walk:
 
     def _reject(
         self, element: lxml.html.HtmlElement, score: float, dead: dict[lxml.html.HtmlElement, float]
-    ) -> None:
-        """Leave ``element`` out; its ancestors lose its score and prose, less what was taken."""
+    ) -> float:
+        """Leave ``element`` out; its ancestors lose its score and prose, less what was taken.
+
+        Returns the prose this removes (what elements left out before had not)."""
         self.rejected.add(element)
         inner_score = inner_prose = 0.0
         for inner in element.iter():
@@ -451,6 +489,7 @@ class _Walk:
             self.scores.pop(inner, None)
         dead[element] = score
         self.removed_prose[element] = own_prose + inner_prose
+        return own_prose
 
     def _climb(self, best: lxml.html.HtmlElement, best_score: float) -> lxml.html.HtmlElement:
         """Widen the choice to an article or main element holding clearly more prose.

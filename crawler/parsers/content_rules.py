@@ -289,6 +289,20 @@ HIDDEN = 3
 """Never shown to a reader, so no amount of prose inside makes it the article."""
 CONSENT = 4
 """A cookie or consent manager: its policy text can outweigh a short article, but never is one."""
+ACCEPT_BUTTON_RE = re.compile(
+    r"(?:i |yes,? )?(?:accept|agree|allow|consent)\b.*|got it|ok(?:ay)?|"
+    r"akceptuj[eę]?.*|zgadzam się.*|j'accepte.*|(?:tout )?accepter.*|alle akzeptieren|akzeptieren"
+    r"|zustimmen|einverstanden|acepto|aceptar(?: todo| todas)?|accetta(?: tutto)?|accetto"
+    r"|aceitar(?: todos)?|alles accepteren|accepteren|同意.{0,6}|接受.{0,6}|我知道了|すべて同意する"
+    r"|동의.{0,6}",
+    re.IGNORECASE,
+)
+"""The button that closes a consent dialog by accepting. Many consent managers hash their class
+names, so the dialog is found by what it asks: an accept button near a cookie notice."""
+ACCEPT_BUTTON_MAX_CHARS = 60
+CONSENT_TEXT = ("cookie", "iab ")
+"""A consent dialog names cookies (or the IAB framework) somewhere around its accept button."""
+CONSENT_CLIMB_MAX = 6
 CONSENT_TOKEN_RE = re.compile(
     r"^(?:cookie|consent|gdpr|onetrust|cookiebot|usercentrics|didomi|truste|qc-cmp|cc-(?:window|banner))"
 )
