@@ -26,7 +26,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from crawler.parsers import ParsedPage, parse_page
@@ -42,12 +42,41 @@ process (a worker that cannot even start, say, would otherwise be re-created for
 
 
 class ParseWorker:
-    """A pool of ``processes`` parser processes, started on first use."""
+    """A pool of ``processes`` parser processes.
+
+    Until a worker is up (a spawned process imports the parser: about half a second), pages are
+    parsed in the crawl's own process, so a small crawl never waits for it.
+    """
 
     def __init__(self, processes: int) -> None:
         self.processes = processes
         self.restarts = 0
         self._pool: ProcessPoolExecutor | None = None
+        self._up: Future[bool] | None = None
+
+    def start(self) -> None:
+        """Start the workers now (the crawl calls this when it opens), not at the first page."""
+        if self._pool is None and self.restarts <= RESTARTS_MAX:
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_worker_started,
+                initargs=(os.getpid(),),
+            )
+            self._up = self._pool.submit(_up)
+
+    @property
+    def up(self) -> bool:
+        """Whether a worker is ready to take pages."""
+        return self._up is not None and self._up.done() and not self._up.exception()
+
+    def wait_started(self, timeout: float) -> bool:
+        """Block until a worker is up (or ``timeout`` seconds); whether one is."""
+        self.start()
+        try:
+            return self._up is not None and self._up.result(timeout)
+        except Exception:
+            return False
 
     async def parse(
         self,
@@ -56,11 +85,12 @@ class ParseWorker:
         headers: dict[str, str],
         profile: ContentProfile | None,
     ) -> ParsedPage:
-        """The page parsed in a worker; in this process if the worker died meanwhile."""
-        if self.restarts > RESTARTS_MAX:
+        """The page parsed in a worker; in this process while none is up, or if it died."""
+        self.start()
+        if self._pool is None or self._up is None or not self._up.done():
             return parse_page(body, url, headers, profile)
         try:
-            future = self._executor().submit(parse_page, body, url, headers, profile)
+            future = self._pool.submit(parse_page, body, url, headers, profile)
             return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._replace()
@@ -69,17 +99,7 @@ class ParseWorker:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_worker_started,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
+            self._pool = self._up = None
 
     def _replace(self) -> None:
         self.restarts += 1
@@ -87,9 +107,14 @@ class ParseWorker:
             logger.error("parse workers keep dying; parsing in the crawl's process from now on")
         else:
             logger.warning("a parse worker died; starting another (%d so far)", self.restarts)
-        pool, self._pool = self._pool, None
+        pool, self._pool, self._up = self._pool, None, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _up() -> bool:
+    """Run in a worker: unpickling it has imported the parser, so the worker is ready."""
+    return True
 
 
 def _worker_started(parent: int) -> None:

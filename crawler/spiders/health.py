@@ -142,6 +142,7 @@ class HealthSpider(Spider):
         workers = crawler.settings.getint("PARSE_WORKERS")
         if workers > 0:
             spider.parse_worker = ParseWorker(workers)
+            crawler.signals.connect(spider.parse_worker.start, signal=signals.spider_opened)
             crawler.signals.connect(spider.parse_worker.close, signal=signals.spider_closed)
         if spider.site:
             spider.profiles.update(spider.site.content_profiles())

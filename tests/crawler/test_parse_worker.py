@@ -42,6 +42,7 @@ def _pid_alive(pid: int) -> bool:
 
 def test_worker_gives_what_the_parser_gives() -> None:
     worker = ParseWorker(1)
+    assert worker.wait_started(60)
     pages = [read_case_page(case) for case in CASES]
 
     async def parse_all():
@@ -56,6 +57,7 @@ def test_worker_gives_what_the_parser_gives() -> None:
 
 def test_parse_errors_come_back_as_themselves() -> None:
     worker = ParseWorker(1)
+    assert worker.wait_started(60)
     try:
         with pytest.raises(NotHtml) as raised:
             asyncio.run(worker.parse(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, URL, {}, None))
@@ -67,6 +69,7 @@ def test_parse_errors_come_back_as_themselves() -> None:
 def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
     worker = ParseWorker(1)
     page = read_case_page(CASES[0])
+    assert worker.wait_started(60)
 
     async def parse_around_a_kill():
         first = await worker.parse(page, URL, HEADERS, None)
@@ -76,6 +79,7 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
             os.kill(pid, signal.SIGKILL)
         time.sleep(0.5)
         second = await worker.parse(page, URL, HEADERS, None)
+        assert worker.wait_started(60)
         third = await worker.parse(page, URL, HEADERS, None)
         return first, second, third
 
@@ -85,6 +89,19 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
         worker.close()
     assert first == second == third
     assert worker.restarts == 1
+
+
+def test_pages_are_parsed_inline_until_a_worker_is_up() -> None:
+    worker = ParseWorker(1)
+    page = read_case_page(CASES[0])
+    worker.start()
+    try:
+        # A spawned worker takes a few hundred milliseconds to import the parser.
+        assert not worker.up
+        parsed = asyncio.run(worker.parse(page, URL, HEADERS, None))
+    finally:
+        worker.close()
+    assert parsed == parse_page(page, URL, HEADERS, None)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -99,6 +116,7 @@ def test_worker_dies_with_a_crawl_killed_by_sigkill(tmp_path: Path) -> None:
 
             if __name__ == "__main__":
                 worker = ParseWorker(1)
+                assert worker.wait_started(60)
                 page = b"<html><body><p>hello</p></body></html>"
                 asyncio.run(worker.parse(page, {URL!r}, {{}}, None))
                 print(*worker._pool._processes, flush=True)
