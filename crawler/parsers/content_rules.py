@@ -140,7 +140,9 @@ JUNK_PREFIXES = (
     "testimonial",
 )
 """Class/id words starting like this name furniture (``comments``, ``social-share``)."""
-JUNK_PREFIX_EXCEPTIONS = frozenset({"commentary", "reply"})
+JUNK_PREFIX_EXCEPTIONS = frozenset({"commentary", "reply", "shareable", "sharable"})
+"""Words that start like furniture but describe content: a commentary is an article, a
+"shareable" paragraph is one readers may quote (``selectionShareable``), not a share bar."""
 JUNK_WORDS = frozenset(
     {
         "ad",
