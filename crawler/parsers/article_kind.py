@@ -87,7 +87,7 @@ def judge(content: MainContent, page_type: str | None, dated: bool) -> ArticleDe
     text, body = content.text, content.node
     signals = ArticleSignals(
         page_type=page_type,
-        body_chars=len(text) + (CJK_WEIGHT - 1) * len(CJK_RE.findall(text)),
+        body_chars=len(text) + (CJK_WEIGHT - 1) * _cjk_chars(text),
         sentences=len(SENTENCE_END_RE.findall(text)),
         link_density=round(content.link_density, 3),
         teasers=max(content.teasers, int(LINKED_HEADINGS(body)), int(CUT_EXCERPTS(body))),
@@ -95,6 +95,11 @@ def judge(content: MainContent, page_type: str | None, dated: bool) -> ArticleDe
         dated=dated,
     )
     return ArticleDecision(*_verdict(signals, declared), signals=signals)
+
+
+def _cjk_chars(text: str) -> int:
+    """How many CJK characters ``text`` holds; ASCII text is answered without a search."""
+    return 0 if text.isascii() else len(CJK_RE.findall(text))
 
 
 def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:

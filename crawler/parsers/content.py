@@ -103,7 +103,6 @@ CARD_MAX_PROSE = 400
 CARD_TITLE_LINK_SHARE = 0.8
 CARD_MIN_LINK_SHARE = 0.25
 """Teasers are link-heavy (title, source, tags); a roundup's item is mostly its own description."""
-FIRST_HEADING_XPATH = lxml.etree.XPath("(.//h1|.//h2|.//h3|.//h4|.//h5|.//h6)[1]")
 
 
 @dataclass(frozen=True)
@@ -247,10 +246,9 @@ def _is_card(element: lxml.html.HtmlElement) -> bool:
 
     A heading linking within the page (``#section``) is a table of contents entry, not a teaser.
     """
-    found = FIRST_HEADING_XPATH(element)
-    if not found:
+    heading = next(element.iterdescendants(*HEADING_TAGS), None)
+    if heading is None:
         return False
-    heading = found[0]
     title = heading.text_content().strip()
     if not title:
         return False
@@ -302,8 +300,8 @@ class _Walk:
         self.junk_tags = junk_tags
         """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
         forum and app pages serve their whole readable view to browsers without scripts in it."""
-        sample = root.text_content()[:CJK_SAMPLE_CHARS]
-        cjk = len(CJK_RE.findall(sample)) > len(sample) // 4
+        sample = _text_head(root, CJK_SAMPLE_CHARS)
+        cjk = not sample.isascii() and len(CJK_RE.findall(sample)) > len(sample) // 4
         self.scale = CJK_SCALE if cjk else 1
         self.rejected: set[lxml.html.HtmlElement] = set()
         self.link_blocks: set[lxml.html.HtmlElement] = set()
@@ -510,6 +508,19 @@ class _Walk:
         if "class" in keys or "id" in keys:
             return furniture_signal(element)
         return NOT_FURNITURE
+
+
+def _text_head(root: lxml.html.HtmlElement, size: int) -> str:
+    """The first ``size`` characters of ``root.text_content()``, without joining the whole
+    page's text (its scripts and styles included) for them."""
+    pieces: list[str] = []
+    length = 0
+    for piece in root.itertext():
+        pieces.append(piece)
+        length += len(piece)
+        if length >= size:
+            break
+    return "".join(pieces)[:size]
 
 
 def _semantic_body(element: lxml.html.HtmlElement) -> bool:

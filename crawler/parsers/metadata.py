@@ -441,11 +441,12 @@ def _crumb_containers(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlEle
         tag = element.tag
         if not isinstance(tag, str):
             continue
-        if (
-            "crumb" in (element.get("class") or "").lower()
-            or "breadcrumb" in (element.get("id") or "").lower()
-            or (element.get("aria-label") or "").lower() == "breadcrumb"
-            or "BreadcrumbList" in (element.get("itemtype") or "")
+        keys = element.keys()
+        if keys and (
+            ("class" in keys and "crumb" in (element.get("class") or "").lower())
+            or ("id" in keys and "breadcrumb" in (element.get("id") or "").lower())
+            or ("aria-label" in keys and (element.get("aria-label") or "").lower() == "breadcrumb")
+            or ("itemtype" in keys and "BreadcrumbList" in (element.get("itemtype") or ""))
         ):
             yield element
         if tag in LOCATION_TAGS and _location_label(element):

@@ -100,14 +100,15 @@ def printed_authors(tree: lxml.html.HtmlElement) -> tuple[str, ...]:
 
 def _author_marked(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Elements of ``<body>`` marked as the author, in page order, read lazily: the first one
-    holding a name ends the search."""
+    holding a name ends the search. Only the attributes an element has are looked up."""
     for element in _body_elements(tree):
         if element.tag in NOT_AUTHOR_MARKUP_TAGS:
             continue
-        if (
-            "author" in XML_SPACE_RE.split(element.get("rel") or "")
-            or "author" in (element.get("itemprop") or "")
-            or AUTHOR_CLASS_RE.search(element.get("class") or "")
+        keys = element.keys()
+        if keys and (
+            ("rel" in keys and "author" in XML_SPACE_RE.split(element.get("rel") or ""))
+            or ("itemprop" in keys and "author" in (element.get("itemprop") or ""))
+            or ("class" in keys and AUTHOR_CLASS_RE.search(element.get("class") or ""))
         ):
             yield element
 
