@@ -66,7 +66,9 @@ MODIFIED_META = (
 )
 PUBLISHED_KEY_RE = re.compile(r"publish|pub[-_.]?date|release[-_.]?date", re.I)
 UPDATED_KEY_RE = re.compile(r"modif|updat|expir", re.I)
-CLASSED_XPATH = lxml.etree.XPath("//body//*[@class]")
+ITEMPROP_PARENTS_XPATH = lxml.etree.XPath("//@itemprop[. = $prop]/..")
+"""Elements whose ``itemprop`` is ``$prop``, in page order. Reached through the attributes:
+``//*[@itemprop = $prop]`` tests a predicate on every element, about twice as slow."""
 DATE_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:date|published|pubdate|posted-on|post-date)(?:$|[\s_-])", re.I
 )
@@ -324,9 +326,10 @@ def _date(
 
 def _markup_date(tree: lxml.html.HtmlElement, prop: str) -> str | None:
     """``itemprop`` dates, then ``<time datetime>`` (for publication only)."""
-    elements = tree.xpath(f"//*[@itemprop='{prop}']")
+    elements = ITEMPROP_PARENTS_XPATH(tree, prop=prop)
     if prop == "datePublished":
-        elements += tree.xpath("//time[@pubdate]") + tree.xpath("//article//time | //time")
+        times = list(tree.iter("time"))
+        elements += [time for time in times if time.get("pubdate") is not None] + times
     for element in elements:
         for value in (element.get("datetime"), element.get("content"), _text(element)):
             iso = find_date(value or "")
@@ -341,10 +344,15 @@ def _published_keys(meta: dict[str, str]) -> list[str]:
 
 
 def _date_element(tree: lxml.html.HtmlElement) -> str | None:
-    """A short element classed as the post's date ("post-date", "published"), outside teasers."""
-    for element in CLASSED_XPATH(tree):
+    """A short element classed as the post's date ("post-date", "published"), outside teasers.
+
+    The classed elements are found by iteration, and only a date-classed one is asked whether
+    it sits in ``<body>``: an XPath selecting the classed elements of the body cost more."""
+    for element in tree.iter(lxml.etree.Element):
         classes = element.get("class")
-        if not DATE_CLASS_RE.search(classes) or UPDATED_CLASS_RE.search(classes):
+        if classes is None or not DATE_CLASS_RE.search(classes) or UPDATED_CLASS_RE.search(classes):
+            continue
+        if next(element.iterancestors("body"), None) is None:
             continue
         text = _text(element)
         if len(text) <= MAX_DATE_CHARS and not outside_article(element):
