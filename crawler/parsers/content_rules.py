@@ -270,12 +270,17 @@ is left to the regular expression, since ``str.lower`` does not turn them into t
 def is_boilerplate_text(text: str) -> bool:
     if len(text) > BOILERPLATE_MAX_CHARS:
         return False
+    return _may_be_boilerplate(text) and BOILERPLATE_TEXT_RE.search(text) is not None
+
+
+def _may_be_boilerplate(text: str) -> bool:
+    """Whether ``text`` holds a literal or a case fold the expression needs. Plain loops: every
+    text block of the page is asked, and a generator for ``any`` costs more than the tests."""
     lowered = text.lower()
-    if not any(literal in lowered for literal in BOILERPLATE_LITERALS) and not any(
-        fold in text for fold in CASE_FOLDS
-    ):
-        return False
-    return BOILERPLATE_TEXT_RE.search(text) is not None
+    for literal in BOILERPLATE_LITERALS:
+        if literal in lowered:
+            return True
+    return not text.isascii() and any(fold in text for fold in CASE_FOLDS)
 
 
 def is_section_label(text: str) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import lxml.etree
 import lxml.html
@@ -67,6 +67,10 @@ class Document:
     """True when the body was longer than :data:`MAX_PARSE_BYTES` and only its head was parsed."""
     flattened: bool = False
     """True when the markup nested deeper than libxml2 parses and was flattened to keep its text."""
+    nodes: list[lxml.etree._Element] = field(default_factory=list, repr=False, compare=False)
+    """Every node of ``tree``, held while the document lives. lxml makes a Python object for a
+    node whenever one is reached and frees it as soon as nothing holds it; the part parsers
+    reach every node several times, and held nodes are found again instead of made anew."""
 
 
 def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = None) -> Document:
@@ -83,7 +87,12 @@ def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = Non
     if STREAMED_SEGMENT_MARK in text:
         _place_streamed_segments(tree)
     return Document(
-        url=url, tree=tree, encoding=decoded.encoding, truncated=truncated, flattened=too_deep
+        url=url,
+        tree=tree,
+        encoding=decoded.encoding,
+        truncated=truncated,
+        flattened=too_deep,
+        nodes=list(tree.iter()),
     )
 
 

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import urljoin, urlparse, urlsplit
 
-import lxml.etree
-
 from crawler.parsers.document import Document, load_document
 
 LINK_TAGS = frozenset({"a", "area"})
@@ -48,17 +46,20 @@ URL_CACHE_SIZE = 8192
 _SITE_ABSOLUTE_HREF = re.compile(r"(?:/(?!/)|(?:[A-Za-z][A-Za-z0-9+.-]*:)?//[^/?#])[^\t\n\r]*\Z")
 """Hrefs whose resolution depends on the base URL's origin alone, never on its path: a path
 from the root (``/a/b``) or a URL with a host (``https://host/x``, ``//host/x``)."""
-_HREFS = lxml.etree.XPath("//a[@href] | //area[@href]")
-_BASE_HREF = lxml.etree.XPath("(//base[@href])[1]/@href")
 
 
 def page_links(doc: Document) -> tuple[str, ...]:
-    """The absolute URLs of the page's ``a``/``area`` links, each once, in document order."""
+    """The absolute URLs of the page's ``a``/``area`` links, each once, in document order.
+
+    The links are found by lxml's tag iteration: an XPath selecting them tests every node."""
     base = base_url(doc)
     base_origin, page_origin = _origin(base), _origin(doc.url)
     links: dict[str, None] = {}
-    for element in _HREFS(doc.tree):
-        href = element.get("href").strip(HTML5_WHITESPACE)
+    for element in doc.tree.iter(*LINK_TAGS):
+        href = element.get("href")
+        if href is None:
+            continue
+        href = href.strip(HTML5_WHITESPACE)
         if base_origin and page_origin and _SITE_ABSOLUTE_HREF.match(href):
             url = _resolved(base_origin, href, doc.encoding, page_origin)
         else:
@@ -82,10 +83,12 @@ def base_url(doc: Document) -> str:
     An empty href, one that does not resolve, and a ``data:`` or ``javascript:`` one leave the
     page's own URL in place, as in a browser.
     """
-    declared = _BASE_HREF(doc.tree)
-    if not declared:
+    declared = next(
+        (href for base in doc.tree.iter("base") if (href := base.get("href")) is not None), None
+    )
+    if declared is None:
         return doc.url
-    href = str(declared[0]).strip(HTML5_WHITESPACE)
+    href = declared.strip(HTML5_WHITESPACE)
     if not href:
         return doc.url
     try:

@@ -14,7 +14,9 @@ from typing import Any
 
 import lxml.html
 
-JSONLD_XPATH = "//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"
+JSONLD_TYPE = "ld+json"
+JSONLD_TYPE_FOLD = str.maketrans("LDJSON", "ldjson")
+"""A script is JSON-LD when its ``type``, these capitals lowered, holds :data:`JSONLD_TYPE`."""
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
 WRAPPER_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 ARTICLE_TYPES = frozenset(
@@ -40,7 +42,9 @@ NESTED_ENTITY_KEYS = ("mainEntity", "mainEntityOfPage")
 def jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page, lists and ``@graph``s flattened."""
     objects: list[dict[str, Any]] = []
-    for script in tree.xpath(JSONLD_XPATH):
+    for script in tree.iter("script"):
+        if JSONLD_TYPE not in (script.get("type") or "").translate(JSONLD_TYPE_FOLD):
+            continue
         data = _load(script.text or "")
         if data is not None:
             objects.extend(_flatten(data))
