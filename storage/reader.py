@@ -145,8 +145,9 @@ def _sqlite(path_text: str, url: str) -> Reader:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}: run a crawl first")
     try:
+        # as_uri() escapes what a URI would misread in a path ("#", "?", "%").
         connection = sqlite3.connect(
-            f"file:{path.resolve()}?mode=ro", uri=True, timeout=SQLITE_TIMEOUT_S
+            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=SQLITE_TIMEOUT_S
         )
         connection.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.db import create_archive_engine
 from storage.errors import ArchiveError
+from storage.generate import generate_archive
 from storage.readonly_sql import ReadOnlyError, run_query
 
 from .test_archive import crawl, engine
@@ -119,3 +121,15 @@ def test_reading_only_the_first_rows_ends_quietly(archive):
         assert next(rows)
     del rows
     gc.collect()
+
+
+@pytest.mark.parametrize("folder", ["with#hash", "with?question"])
+def test_an_archive_whose_path_reads_like_a_uri_opens(tmp_path, folder):
+    """The read path opens SQLite through a ``file:`` URI: the path must be escaped for it."""
+    path = tmp_path / folder / "archive.db"
+    path.parent.mkdir()
+    writer = create_archive_engine(f"sqlite:///{path}")
+    generate_archive(writer, 5, seed=3)
+    writer.dispose()
+    with run_query(str(path), "SELECT count(*) FROM articles") as result:
+        assert list(result.rows) == [(5,)]
