@@ -18,13 +18,11 @@ from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from crawler.parsers.records import Article as ParsedArticle
-from crawler.parsers.records import Link as ParsedLink
 from storage import models as m
 from storage.blobs import compress
 from storage.clusters import cluster_articles
 from storage.fingerprints import NearDupConfig
-from storage.records import ArticleRecord, FetchRecord
+from storage.records import ArticleRecord, FetchRecord, LinkEntry, ParsedArticle
 from storage.search_index import index_versions
 from storage.tables import (
     ADVICE_ITEMS,
@@ -537,7 +535,7 @@ def write_children(
         session.execute(insert(LINKS), link_rows)
 
 
-def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, ParsedLink]]:
+def article_links(article: ParsedArticle) -> Iterator[tuple[str, int, LinkEntry]]:
     if article.previous:
         yield "prev", 0, article.previous
     if article.next:

@@ -13,10 +13,10 @@ from typing import TypeVar
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from crawler.parsers.records import Article as ParsedArticle
 from storage import models as m
 from storage.archive import version_row, write_children
 from storage.blobs import decompress
+from storage.records import ParsedArticle
 from storage.search_index import index_versions
 
 Q = TypeVar("Q", bound=Select)
