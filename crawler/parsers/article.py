@@ -21,7 +21,7 @@ from crawler.parsers.metadata import declares_article, extract_metadata
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
 
 

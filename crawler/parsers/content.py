@@ -255,9 +255,10 @@ def _generic_node(
     if whole_page:
         return container, _clean_copy(container, walk.rejected | walk.notices), 0
     cut = _teaser_group(container, walk.teasers)
-    cards = _inside(container, walk.cards - walk.rejected)
-    doomed = walk.rejected | walk.link_blocks | walk.cards | walk.notices | cut
-    return container, _clean_copy(container, doomed), max(len(cards), len(cut))
+    left_out = walk.rejected | walk.link_blocks | walk.notices
+    cards = _kept(container, walk.cards - walk.rejected, left_out)
+    doomed = left_out | walk.cards | cut
+    return container, _clean_copy(container, doomed), max(len(cards), len(_kept(container, cut, left_out)))
 
 
 def _is_card(element: lxml.html.HtmlElement) -> bool:
@@ -292,6 +293,27 @@ def _teaser_group(
     """
     inside = _inside(container, teasers)
     return inside if len(inside) >= TEASER_GROUP else set()
+
+
+def _kept(
+    container: lxml.html.HtmlElement,
+    elements: Iterable[lxml.html.HtmlElement],
+    left_out: set[lxml.html.HtmlElement],
+) -> set[lxml.html.HtmlElement]:
+    """Those of ``elements`` inside ``container`` and not inside a block left out of it.
+
+    Teasers in a "related stories" rail that the walk already cut are not the main text's: a
+    news article carrying sixty of them in its sidebar is still one article.
+    """
+    kept = set()
+    for element in elements:
+        for ancestor in element.iterancestors():
+            if ancestor is container:
+                kept.add(element)
+                break
+            if ancestor in left_out:
+                break
+    return kept
 
 
 def _inside(

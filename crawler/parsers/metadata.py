@@ -40,6 +40,11 @@ from crawler.parsers.urls import join_url
 LISTING_TYPES = frozenset(
     {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
 )
+PAGE_LEVEL_TYPES = frozenset(
+    {"product", "collectionpage", "searchresultspage", "profilepage", "qapage"}
+)
+"""JSON-LD types that say what the whole page is, wherever they sit in its objects: more telling
+than ``og:type=website``, which templates put on every page."""
 PUBLISHED_META = (
     "article:published_time",
     "og:published_time",
@@ -192,6 +197,10 @@ def page_type(
     if article_types:
         return article_types[0]
     og_type = meta.get("og:type", "").strip().lower()
+    if og_type in ("", "website"):
+        listed = sorted({name for obj in objects for name in types(obj)} & PAGE_LEVEL_TYPES)
+        if listed:
+            return listed[0]
     return og_type or (entity_types[0] if entity_types else None)
 
 
