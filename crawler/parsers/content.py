@@ -257,8 +257,8 @@ def _generic_node(
     cut = _teaser_group(container, walk.teasers)
     left_out = walk.rejected | walk.link_blocks | walk.notices
     cards = _kept(container, walk.cards - walk.rejected, left_out)
-    doomed = left_out | walk.cards | cut
-    return container, _clean_copy(container, doomed), max(len(cards), len(_kept(container, cut, left_out)))
+    teasers = max(len(cards), len(_kept(container, cut, left_out)))
+    return container, _clean_copy(container, left_out | walk.cards | cut), teasers
 
 
 def _is_card(element: lxml.html.HtmlElement) -> bool:
