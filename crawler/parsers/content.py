@@ -72,6 +72,8 @@ keeps this share of the best score."""
 HIDDEN_PROTECT_SHARE = 0.7
 """A hidden element holding this much of the page's prose is the article a script reveals on
 load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
+MENU_LINK_SHARE = 0.8
+"""A navigation landmark this much link text is a menu, never the page's content."""
 PROTECT_SHARES = {HIDDEN: HIDDEN_PROTECT_SHARE, CONSENT: float("inf")}
 WEAK_MAX_PROSE = 400
 """A weak furniture name (``meta``, ``more``) only condemns an element with less prose than this."""
@@ -407,6 +409,8 @@ class _Walk:
                 self.labels.append(element)
         self.totals[element] = (score, prose)
         signal = self._suspicion(element, tag) if not self.code_depth else NOT_FURNITURE
+        if signal == STRONG_FURNITURE and self.whole_page and _item_header(element, tag):
+            signal = furniture_signal(element) if element.keys() else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
             self.suspects.append((element, score, prose, signal))
         return score, prose
@@ -424,13 +428,13 @@ class _Walk:
             if signal == CONSENT and element not in dead:
                 # Only the prose not already taken with a consent box inside this one.
                 total -= self._reject(element, score, dead)
-        for element in self._labelled_sections(total):
+        for element in () if self.whole_page else self._labelled_sections(total):
             score, prose = self.totals.get(element, (0.0, 0.0))
             if element not in dead and prose < PROTECT_SHARE * total:
                 self._reject(element, score, dead)
         for element, score, prose, signal in reversed(self.suspects):
             share = PROTECT_SHARES.get(signal, PROTECT_SHARE)
-            if element in dead or prose >= share * total > 0:
+            if element in dead or (prose >= share * total > 0 and not _menu(element)):
                 continue
             self._reject(element, score, dead)
         best, best_score = root, 0.0
@@ -585,6 +589,30 @@ class _Walk:
         if "class" in keys or "id" in keys:
             return furniture_signal(element)
         return NOT_FURNITURE
+
+
+def _menu(element: lxml.html.HtmlElement) -> bool:
+    """A ``<nav>`` or ``<menu>`` that is nearly all link text: a site's menu, however much of
+    the page it fills (a shop's mega menu can outweigh the product it sits over)."""
+    if element.tag not in ("nav", "menu"):
+        return False
+    text = len(WHITESPACE_RE.sub("", element.text_content()))
+    links = sum(len(WHITESPACE_RE.sub("", link.text_content())) for link in element.iter("a"))
+    return links > MENU_LINK_SHARE * text
+
+
+def _item_header(element: lxml.html.HtmlElement, tag: str) -> bool:
+    """A ``<header>`` or ``<footer>`` of one item (inside an ``<article>`` or ``<section>``),
+    not of the page: HTML gives such a one no banner or contentinfo role. On a listing it holds
+    each teaser's title and summary, what a reader of the listing came for."""
+    if tag not in ("header", "footer"):
+        return False
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("article", "section"):
+            return True
+        if ancestor.tag in ("body", "main"):
+            return False
+    return False
 
 
 def _text_sample(root: lxml.html.HtmlElement) -> str:

@@ -1,7 +1,8 @@
 """Article or not: every page gets its main text plus a typed decision with its reason.
 
 ``fixtures/article_kind/<case>/``: ``page.html`` and ``expected.json`` with ``is_article``,
-``reason`` and ``must_contain`` (text the main text keeps whatever the decision).
+``reason``, ``must_contain`` (text the main text keeps whatever the decision) and, optionally,
+``must_not_contain``.
 """
 
 from __future__ import annotations
@@ -73,3 +74,5 @@ def test_decision_matches_expected(case: Path) -> None:
     assert (decision.is_article, decision.reason) == (expected["is_article"], expected["reason"])
     for snippet in expected["must_contain"]:
         assert snippet in article.articleBody
+    for snippet in expected.get("must_not_contain", ()):
+        assert snippet not in article.articleBody
