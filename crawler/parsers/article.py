@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crawler.parsers.advice import advice_lists, bullet_lists
-from crawler.parsers.article_kind import judge
+from crawler.parsers.article_kind import DISCUSSION_PAGE_TYPES, judge
 from crawler.parsers.content import ContentProfile, MainContent, main_content
 from crawler.parsers.document import Document, load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
@@ -67,10 +67,11 @@ def _article(doc: Document, profile: ContentProfile | None) -> Article:
     url = doc.url
     meta = extract_metadata(doc)
     siblings = sibling_links(doc, declares_article(doc, meta.pageType))
-    content = main_content(doc, profile)
+    discussion = (meta.pageType or "").lower() in DISCUSSION_PAGE_TYPES
+    content = main_content(doc, profile, discussion=discussion)
     decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
     if not decision.is_article and profile is None:
-        content = main_content(doc, whole_page=True)
+        content = main_content(doc, whole_page=True, discussion=discussion)
     return Article(
         url=url,
         canonicalUrl=meta.canonicalUrl or url,

@@ -32,10 +32,21 @@ ARTICLE_PAGE_TYPES = frozenset(
     }
 )
 LISTING_PAGE_TYPES = frozenset(
-    {"collectionpage", "itemlist", "searchresultspage", "profilepage", "product", "qapage"}
+    {
+        "collectionpage",
+        "itemlist",
+        "searchresultspage",
+        "profilepage",
+        "product",
+        "qapage",
+        "discussionforumposting",
+    }
 )
 """Declared types that mean "not an article". ``website`` is not among them: many templates put
 ``og:type=website`` on every page, so such pages are judged by their text like undeclared ones."""
+DISCUSSION_PAGE_TYPES = frozenset({"discussionforumposting", "qapage"})
+"""Declared forum threads and Q&A pages: their posts, often classed as comments, are the page's
+content, and they are not articles."""
 MIN_BODY_CHARS = 400
 """Undeclared pages with less main text and no headline over it are stubs or listings."""
 WEBSITE_FACTOR = 2
@@ -101,6 +112,8 @@ def _cjk_chars(text: str) -> int:
 def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:
     if not signals.body_chars:
         return False, "empty_body"
+    if declared in DISCUSSION_PAGE_TYPES:
+        return False, "declared_discussion"
     if declared in LISTING_PAGE_TYPES:
         return False, "declared_listing"
     if declared not in ARTICLE_PAGE_TYPES and signals.teasers > MAX_TEASERS:

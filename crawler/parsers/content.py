@@ -152,18 +152,23 @@ class MainContent:
 
 
 def main_content(
-    doc: Document, profile: ContentProfile | None = None, whole_page: bool = False
+    doc: Document,
+    profile: ContentProfile | None = None,
+    whole_page: bool = False,
+    discussion: bool = False,
 ) -> MainContent:
     """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched.
 
     ``whole_page`` reads a page that is not an article (a listing, a product, a forum thread):
     its teasers and linked items are what a reader came for, so they are kept and weighed.
+    ``discussion``: the page declares itself a forum thread or Q&A page, whose posts are named
+    like comments.
     """
     found = _profiled_node(doc, profile) if profile is not None else None
     if found is not None:
         origin, node, teasers = (*found, 0)
     else:
-        origin, node, teasers = _generic_node(doc.tree, whole_page)
+        origin, node, teasers = _generic_node(doc.tree, whole_page, discussion)
     text, link_chars = serialize(node)
     return MainContent(
         node=node,
@@ -241,15 +246,16 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
 
 
 def _generic_node(
-    tree: lxml.html.HtmlElement, whole_page: bool = False
+    tree: lxml.html.HtmlElement, whole_page: bool = False, discussion: bool = False
 ) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
     """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
-    walk = _Walk(root, whole_page)
+    walk = _Walk(root, whole_page, discussion=discussion)
     _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     if not prose and root.find(".//noscript") is not None:
-        walk = _Walk(root, whole_page, junk_tags=ALWAYS_JUNK_TAGS - {"noscript"})
+        junk_tags = ALWAYS_JUNK_TAGS - {"noscript"}
+        walk = _Walk(root, whole_page, junk_tags=junk_tags, discussion=discussion)
         _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
@@ -338,8 +344,10 @@ class _Walk:
         root: lxml.html.HtmlElement,
         whole_page: bool = False,
         junk_tags: frozenset[str] = ALWAYS_JUNK_TAGS,
+        discussion: bool = False,
     ) -> None:
         self.whole_page = whole_page
+        self.discussion = discussion
         self.junk_tags = junk_tags
         """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
         forum and app pages serve their whole readable view to browsers without scripts in it."""
@@ -408,7 +416,9 @@ class _Walk:
             if tag in HEADING_TAGS and is_section_label(" ".join(own[3])):
                 self.labels.append(element)
         self.totals[element] = (score, prose)
-        signal = self._suspicion(element, tag) if not self.code_depth else NOT_FURNITURE
+        signal = (
+            self._suspicion(element, tag, self.discussion) if not self.code_depth else NOT_FURNITURE
+        )
         if signal == STRONG_FURNITURE and self.whole_page and _item_header(element, tag):
             signal = furniture_signal(element) if element.keys() else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
@@ -574,7 +584,7 @@ class _Walk:
         return 0.0
 
     @staticmethod
-    def _suspicion(element: lxml.html.HtmlElement, tag: str) -> int:
+    def _suspicion(element: lxml.html.HtmlElement, tag: str, discussion: bool) -> int:
         """Every element is judged, so the attribute names are read once and only the
         attributes present are looked up (a fifth of elements have none, most have only a class)."""
         if tag in ("body", "html", "main"):
@@ -587,7 +597,7 @@ class _Walk:
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
         if "class" in keys or "id" in keys:
-            return furniture_signal(element)
+            return furniture_signal(element, discussion)
         return NOT_FURNITURE
 
 

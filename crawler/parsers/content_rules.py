@@ -140,6 +140,8 @@ JUNK_PREFIXES = (
     "testimonial",
 )
 """Class/id words starting like this name furniture (``comments``, ``social-share``)."""
+DISCUSSION_PREFIXES = ("comment", "repl", "respon", "answer")
+"""Words naming the posts of a thread (``ipsComment``, ``reply``, ``responses``)."""
 JUNK_PREFIX_EXCEPTIONS = frozenset({"commentary", "reply", "shareable", "sharable"})
 """Words that start like furniture but describe content: a commentary is an article, a
 "shareable" paragraph is one readers may quote (``selectionShareable``), not a share bar."""
@@ -315,30 +317,35 @@ CONSENT_TOKEN_RE = re.compile(
 )
 
 
-def furniture_signal(element: lxml.html.HtmlElement) -> int:
-    """How surely the element's class or id names page furniture: one of the constants above."""
+def furniture_signal(element: lxml.html.HtmlElement, discussion: bool = False) -> int:
+    """How surely the element's class or id names page furniture: one of the constants above.
+
+    On a ``discussion`` page (a declared forum thread or Q&A page) names of comments and
+    replies are not furniture: the posts are the content.
+    """
     classes, ident = element.get("class"), element.get("id")
     if not classes and not ident:
         return NOT_FURNITURE
-    return _attribute_signal(classes or "", ident or "")
+    return _attribute_signal(classes or "", ident or "", discussion)
 
 
 @lru_cache(maxsize=16384)
-def _attribute_signal(classes: str, ident: str) -> int:
+def _attribute_signal(classes: str, ident: str, discussion: bool) -> int:
     """Cached: class and id strings repeat across a page's elements and a site's pages."""
     if ident and SLUG_ID_RE.match(ident):
         ident = ""
-    return max(map(_name_signal, f"{classes} {ident}".split()), default=NOT_FURNITURE)
+    names = f"{classes} {ident}".split()
+    return max((_name_signal(name, discussion) for name in names), default=NOT_FURNITURE)
 
 
 @lru_cache(maxsize=16384)
-def _name_signal(name: str) -> int:
+def _name_signal(name: str, discussion: bool = False) -> int:
     """One class name's signal; an element's is the strongest of its names' (every rule reads
     one name at a time). Cached apart: names recur in many combinations (``col-md-8 post``,
     ``col-md-4 sidebar``), so a page's new class strings are mostly names already judged."""
     if CONSENT_TOKEN_RE.match(name):
         return CONSENT
-    return _junk_signal(name)
+    return _junk_signal(name, discussion)
 
 
 def is_hidden(element: lxml.html.HtmlElement) -> bool:
@@ -349,7 +356,7 @@ def is_hidden(element: lxml.html.HtmlElement) -> bool:
     return bool(style and HIDDEN_STYLE_RE.search(style))
 
 
-def _junk_signal(name: str) -> int:
+def _junk_signal(name: str, discussion: bool = False) -> int:
     """Furniture words and phrases in a class name, module hashes and taxonomy tags aside.
 
     Most names have no module hash and no capital: the two rewrites are skipped for them, since
@@ -368,6 +375,8 @@ def _junk_signal(name: str) -> int:
         attributes = WEAK_PHRASE_RE.sub(" ", attributes)
         signal = WEAK_FURNITURE
     for word in WORD_SPLIT_RE.split(attributes):
+        if discussion and word.startswith(DISCUSSION_PREFIXES):
+            continue
         if word in JUNK_WORDS:
             return STRONG_FURNITURE
         if word.startswith(JUNK_PREFIXES) and word not in JUNK_PREFIX_EXCEPTIONS:

@@ -41,7 +41,14 @@ LISTING_TYPES = frozenset(
     {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
 )
 PAGE_LEVEL_TYPES = frozenset(
-    {"product", "collectionpage", "searchresultspage", "profilepage", "qapage"}
+    {
+        "product",
+        "collectionpage",
+        "searchresultspage",
+        "profilepage",
+        "qapage",
+        "discussionforumposting",
+    }
 )
 """JSON-LD types that say what the whole page is, wherever they sit in its objects: more telling
 than ``og:type=website``, which templates put on every page."""
