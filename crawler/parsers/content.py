@@ -40,6 +40,7 @@ from crawler.parsers.content_rules import (
     STRONG_FURNITURE,
     furniture_signal,
     is_boilerplate_text,
+    is_feedback_label,
     is_hidden,
     is_section_label,
 )
@@ -438,7 +439,7 @@ class _Walk:
             if signal == CONSENT and element not in dead:
                 # Only the prose not already taken with a consent box inside this one.
                 total -= self._reject(element, score, dead)
-        for element in () if self.whole_page else self._labelled_sections(total):
+        for element in self._labelled_sections(total):
             score, prose = self.totals.get(element, (0.0, 0.0))
             if element not in dead and prose < PROTECT_SHARE * total:
                 self._reject(element, score, dead)
@@ -483,9 +484,15 @@ class _Walk:
 
         The heading's parent when that is a small box; when the parent is the article's own
         wrapper, the heading and the siblings after it up to the next heading of its rank.
+        A page read whole keeps its "Latest news" or "Related products" lists (they are the
+        listing) and loses only reader feedback: reviews, and comments unless it is a thread.
         """
         found = []
         for heading in self.labels:
+            if self.whole_page and (
+                self.discussion or not is_feedback_label(heading.text_content())
+            ):
+                continue
             parent = heading.getparent()
             if parent is None:
                 continue

@@ -240,6 +240,7 @@ SECTION_LABEL_RE = re.compile(
     r"|trending(?: \w+)?|popular (?:posts|stories|articles)|latest (?:news|stories|posts)"
     r"|share this(?: \w+)?|like this|(?:one )?bloggers? like this|about the authors?"
     r"|customer (?:service|support)|contact us|sign up.*newsletter.*|subscribe.*"
+    r"|(?:customer |user |product )?reviews|ratings? (?:&|and) reviews|reviews (?:&|and) ratings"
     r"|相关(?:阅读|文章|新闻|推荐)|推荐阅读|热门(?:文章|新闻|推荐)?|猜你喜欢|网友评论|评论|留言"
     r"|関連記事|コメント|おすすめ記事)"
     r"(?:\s*\(\d+\))?\s*[:：]?",
@@ -283,6 +284,22 @@ def _may_be_boilerplate(text: str) -> bool:
         if literal in lowered:
             return True
     return not text.isascii() and any(fold in text for fold in CASE_FOLDS)
+
+
+FEEDBACK_LABEL_RE = re.compile(
+    r"(?:\d+\s+)?(?:(?:reader |customer |user |product )?(?:comments?|reviews)|responses?|replies"
+    r"|ratings? (?:&|and) reviews|reviews (?:&|and) ratings|leave a (?:reply|comment|review)"
+    r"|网友评论|评论|留言|コメント)(?:\s*\(\d+\))?\s*[:：]?",
+    re.IGNORECASE,
+)
+"""Section labels of what readers wrote (comments, reviews): never the content of a listing or
+a product page, whose other labelled lists ("Related products") are."""
+
+
+def is_feedback_label(text: str) -> bool:
+    """Whether a section label announces reader feedback (see :data:`FEEDBACK_LABEL_RE`)."""
+    text = " ".join(text.split())
+    return len(text) <= SECTION_LABEL_MAX_CHARS and FEEDBACK_LABEL_RE.fullmatch(text) is not None
 
 
 def is_section_label(text: str) -> bool:
