@@ -73,6 +73,11 @@ keeps this share of the best score."""
 HIDDEN_PROTECT_SHARE = 0.7
 """A hidden element holding this much of the page's prose is the article a script reveals on
 load (``visibility: hidden`` until the page's fonts or images arrive), not a hidden extra."""
+PLAYER_CLASS_RE = re.compile(r"player|Player")
+PLAYER_TAGS = frozenset({"div", "section", "figure"})
+PLAYER_MAX_PROSE = 100
+"""A player's own messages ("当前视频播放失败") weigh a little; a captioned video's text more."""
+"""A player is a box; tables and lists classed ``player`` are a sports page's standings."""
 MENU_LINK_SHARE = 0.8
 """A navigation landmark this much link text is a menu, never the page's content."""
 PROTECT_SHARES = {HIDDEN: HIDDEN_PROTECT_SHARE, CONSENT: float("inf")}
@@ -422,6 +427,8 @@ class _Walk:
         )
         if signal == STRONG_FURNITURE and self.whole_page and _item_header(element, tag):
             signal = furniture_signal(element) if element.keys() else NOT_FURNITURE
+        elif signal == NOT_FURNITURE and prose < PLAYER_MAX_PROSE and tag in PLAYER_TAGS:
+            signal = STRONG_FURNITURE if _player(element) else NOT_FURNITURE
         if signal >= STRONG_FURNITURE or (signal != NOT_FURNITURE and prose < WEAK_MAX_PROSE):
             self.suspects.append((element, score, prose, signal))
         return score, prose
@@ -606,6 +613,13 @@ class _Walk:
         if "class" in keys or "id" in keys:
             return furniture_signal(element, discussion)
         return NOT_FURNITURE
+
+
+def _player(element: lxml.html.HtmlElement) -> bool:
+    """A media player's frame (``video-player``, ``mplayer``, ``playerControl``): with no prose
+    inside, its text is control labels ("倍速 1.5X", "00:00 / 03:12", "Fullscreen")."""
+    classes = element.get("class")
+    return bool(classes) and PLAYER_CLASS_RE.search(classes) is not None
 
 
 def _menu(element: lxml.html.HtmlElement) -> bool:
