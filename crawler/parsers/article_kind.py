@@ -121,7 +121,9 @@ def _verdict(signals: ArticleSignals, declared: str) -> tuple[bool, str]:
     if signals.link_density > MAX_LINK_DENSITY:
         return False, "link_dense"
     if declared in ARTICLE_PAGE_TYPES:
-        return True, "declared_article"
+        if signals.sentences or signals.body_chars >= SHORT_ARTICLE_CHARS:
+            return True, "declared_article"
+        return False, "too_short"
     if not signals.dated:
         if signals.headline_at_body and signals.body_chars >= UNDATED_MIN_CHARS:
             return True, "long_prose"
