@@ -78,6 +78,10 @@ PLAYER_TAGS = frozenset({"div", "section", "figure"})
 PLAYER_MAX_PROSE = 100
 """A player's own messages ("当前视频播放失败") weigh a little; a captioned video's text more."""
 """A player is a box; tables and lists classed ``player`` are a sports page's standings."""
+SIGNUP_INPUT_TYPES = frozenset({"email", "number"})
+SIGNUP_MAX_PROSE = 600
+SIGNUP_CLIMB_MAX = 10
+"""A sign-up or donation box says its pitch in a few lines; more prose is the page around it."""
 MENU_LINK_SHARE = 0.8
 """A navigation landmark this much link text is a menu, never the page's content."""
 PROTECT_SHARES = {HIDDEN: HIDDEN_PROTECT_SHARE, CONSENT: float("inf")}
@@ -372,6 +376,7 @@ class _Walk:
         self.notices: set[lxml.html.HtmlElement] = set()
         self.prose_lost: dict[lxml.html.HtmlElement, float] = {}
         self.accept_buttons: list[lxml.html.HtmlElement] = []
+        self.signup_inputs: list[lxml.html.HtmlElement] = []
         self.removed_prose: dict[lxml.html.HtmlElement, float] = {}
 
     def visit(
@@ -382,6 +387,8 @@ class _Walk:
         if not isinstance(tag, str) or tag in self.junk_tags:
             if isinstance(tag, str):
                 self.rejected.add(element)
+                if tag == "input" and element.get("type") in SIGNUP_INPUT_TYPES:
+                    self.signup_inputs.append(element)
             return 0.0, 0.0
         if tag == "button":
             label = " ".join(element.text_content().split())
@@ -442,6 +449,7 @@ class _Walk:
         scores = self.scores
         dead: dict[lxml.html.HtmlElement, float] = {}
         self.suspects.extend(self._consent_dialogs(total))
+        self.suspects.extend(self._signup_boxes())
         for element, score, _, signal in reversed(self.suspects):
             if signal == CONSENT and element not in dead:
                 # Only the prose not already taken with a consent box inside this one.
@@ -462,6 +470,25 @@ class _Walk:
             if score > best_score:
                 best, best_score = element, score
         return self._climb(best, best_score)
+
+    def _signup_boxes(self) -> list[tuple[lxml.html.HtmlElement, float, float, int]]:
+        """The box around an e-mail or amount field: a newsletter sign-up or a donation appeal,
+        its pitch ("Join 250,000 subscribers", "Your support is essential") outside the form
+        itself. The widest ancestor (form builders nest fields deep) still holding little prose
+        and none of the page's headline, article or main element."""
+        found = []
+        for field in self.signup_inputs:
+            box = None
+            for depth, ancestor in enumerate(field.iterancestors()):
+                if depth >= SIGNUP_CLIMB_MAX or ancestor.tag in ("body", "html"):
+                    break
+                score, prose = self.totals.get(ancestor, (0.0, 0.0))
+                if prose >= SIGNUP_MAX_PROSE * self.scale or PAGE_PARTS_XPATH(ancestor):
+                    break
+                box = (ancestor, score, prose, STRONG_FURNITURE)
+            if box is not None:
+                found.append(box)
+        return found
 
     def _consent_dialogs(
         self, total: float
