@@ -38,6 +38,7 @@ from crawler.parsers.content_rules import (
     LANDMARK_JUNK_TAGS,
     NOT_FURNITURE,
     STRONG_FURNITURE,
+    WEAK_FURNITURE,
     furniture_signal,
     is_boilerplate_text,
     is_feedback_label,
@@ -458,9 +459,12 @@ class _Walk:
             score, prose = self.totals.get(element, (0.0, 0.0))
             if element not in dead and prose < PROTECT_SHARE * total:
                 self._reject(element, score, dead)
+        twins = self._first_twins()
         for element, score, prose, signal in reversed(self.suspects):
             share = PROTECT_SHARES.get(signal, PROTECT_SHARE)
-            if element in dead or (prose >= share * total > 0 and not _menu(element)):
+            if element in dead or element in twins:
+                continue
+            if prose >= share * total > 0 and not _menu(element):
                 continue
             self._reject(element, score, dead)
         best, best_score = root, 0.0
@@ -470,6 +474,20 @@ class _Walk:
             if score > best_score:
                 best, best_score = element, score
         return self._climb(best, best_score)
+
+    def _first_twins(self) -> set[lxml.html.HtmlElement]:
+        """The first of two weak suspects printing the same prose: a responsive layout's copies
+        of one block (``hidden-md-down`` and ``hidden-md-up``), one shown on every screen."""
+        first: dict[str, lxml.html.HtmlElement] = {}
+        twins = set()
+        for element, _, prose, signal in self.suspects:
+            if signal != WEAK_FURNITURE or prose < PROSE_MIN_CHARS:
+                continue
+            key = " ".join(element.text_content().split())
+            seen = first.setdefault(key, element)
+            if seen is not element and not any(a is seen for a in element.iterancestors()):
+                twins.add(seen)
+        return twins
 
     def _signup_boxes(self) -> list[tuple[lxml.html.HtmlElement, float, float, int]]:
         """The box around an e-mail or amount field: a newsletter sign-up or a donation appeal,
