@@ -21,6 +21,9 @@ from crawler.parsers.metadata import declares_article, extract_metadata
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
 
+SINGLE_ITEM_TYPES = frozenset({"product"})
+"""Declared types presenting one item: read whole, they still lose other items' cards."""
+
 PARSER_VERSION = "5"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
 
@@ -71,7 +74,8 @@ def _article(doc: Document, profile: ContentProfile | None) -> Article:
     content = main_content(doc, profile, discussion=discussion)
     decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
     if not decision.is_article and profile is None:
-        content = main_content(doc, whole_page=True, discussion=discussion)
+        single_item = (meta.pageType or "").lower() in SINGLE_ITEM_TYPES
+        content = main_content(doc, whole_page=True, discussion=discussion, single_item=single_item)
     return Article(
         url=url,
         canonicalUrl=meta.canonicalUrl or url,

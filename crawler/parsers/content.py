@@ -167,19 +167,21 @@ def main_content(
     profile: ContentProfile | None = None,
     whole_page: bool = False,
     discussion: bool = False,
+    single_item: bool = False,
 ) -> MainContent:
     """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched.
 
     ``whole_page`` reads a page that is not an article (a listing, a product, a forum thread):
     its teasers and linked items are what a reader came for, so they are kept and weighed.
     ``discussion``: the page declares itself a forum thread or Q&A page, whose posts are named
-    like comments.
+    like comments. ``single_item``: the page presents one item (a product); read whole, it
+    still loses other items' teaser cards ("You may also like").
     """
     found = _profiled_node(doc, profile) if profile is not None else None
     if found is not None:
         origin, node, teasers = (*found, 0)
     else:
-        origin, node, teasers = _generic_node(doc.tree, whole_page, discussion)
+        origin, node, teasers = _generic_node(doc.tree, whole_page, discussion, single_item)
     text, link_chars = serialize(node)
     return MainContent(
         node=node,
@@ -257,22 +259,27 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
 
 
 def _generic_node(
-    tree: lxml.html.HtmlElement, whole_page: bool = False, discussion: bool = False
+    tree: lxml.html.HtmlElement,
+    whole_page: bool = False,
+    discussion: bool = False,
+    single_item: bool = False,
 ) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
     """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
-    walk = _Walk(root, whole_page, discussion=discussion)
+    walk = _Walk(root, whole_page, discussion=discussion, single_item=single_item)
     _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     if not prose and root.find(".//noscript") is not None:
         junk_tags = ALWAYS_JUNK_TAGS - {"noscript"}
-        walk = _Walk(root, whole_page, junk_tags=junk_tags, discussion=discussion)
+        walk = _Walk(
+            root, whole_page, junk_tags=junk_tags, discussion=discussion, single_item=single_item
+        )
         _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
     if whole_page:
-        return container, _clean_copy(container, walk.rejected | walk.notices), 0
+        return container, _clean_copy(container, walk.rejected | walk.notices | walk.cards), 0
     cut = _teaser_group(container, walk.teasers)
     left_out = walk.rejected | walk.link_blocks | walk.notices
     cards = _kept(container, walk.cards - walk.rejected, left_out)
@@ -356,9 +363,12 @@ class _Walk:
         whole_page: bool = False,
         junk_tags: frozenset[str] = ALWAYS_JUNK_TAGS,
         discussion: bool = False,
+        single_item: bool = False,
     ) -> None:
         self.whole_page = whole_page
         self.discussion = discussion
+        self.cut_cards = not whole_page or single_item
+        """Other articles' or items' teaser cards are cut, except from a listing read whole."""
         self.junk_tags = junk_tags
         """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
         forum and app pages serve their whole readable view to browsers without scripts in it."""
@@ -417,7 +427,7 @@ class _Walk:
             elif weight < 0 and score < 0:
                 self.link_blocks.add(element)
             if (
-                not self.whole_page
+                self.cut_cards
                 and 0 < prose < CARD_MAX_PROSE
                 and tag in CARD_TAGS
                 and _is_card(element)
