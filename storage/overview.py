@@ -102,7 +102,7 @@ def stats(reader: Reader) -> dict[str, Any]:
         FROM summary_articles GROUP BY site, language, status HAVING sum(articles) <> 0
         """
     )
-    sites: dict[str, dict[str, Any]] = {}
+    sites: dict[str | None, dict[str, Any]] = {}
     languages: dict[str, dict[str, Any]] = {}
     for stored_site, language, status, articles, versions, advice in groups:
         site = _site(reader, stored_site)
