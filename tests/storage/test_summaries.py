@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Connection, delete, select, text
+from sqlalchemy import Connection, delete, select, text, update
 from sqlalchemy.orm import Session
 
 from crawler.cli import main
@@ -160,14 +160,23 @@ def test_re_extraction_moves_language_and_advice(engine):  # noqa: F811
     assert {language for _, language, _ in counts["articles"]} >= {"zh", "?"}
 
 
-def test_deleted_rows_are_taken_back(engine):  # noqa: F811
+def test_changed_and_deleted_rows_are_recounted(engine):  # noqa: F811
     writer_ = crawl(engine, {f"http://health.example/d{i}.html": prose(i + 40) for i in range(3)})
     writer_.add_fetch(fetch("http://health.example/gone.html", status=410, body=None))
     writer_.flush()
     with Session(engine) as session, session.begin():
-        version_id = session.scalar(select(m.ArticleVersion.id).limit(1))
-        session.execute(delete(m.AdviceItem).where(m.AdviceItem.version_id == version_id))
+        first, second = session.scalars(select(m.ArticleVersion.id).limit(2)).all()
+        session.execute(
+            update(m.AdviceItem)
+            .where(m.AdviceItem.version_id == first, m.AdviceItem.position == 0)
+            .values(version_id=second, position=99)
+        )
+        session.execute(update(m.Fetch).where(m.Fetch.status == 200).values(status=503))
+    assert assert_summaries_exact(engine)["failures"][("http_503", "http://health.example")]
+    with Session(engine) as session, session.begin():
+        session.execute(delete(m.AdviceItem).where(m.AdviceItem.version_id == first))
         session.execute(delete(m.Fetch).where(m.Fetch.status == 410))
+        session.execute(update(m.Fetch).values(status=200))
     counts = assert_summaries_exact(engine)
     assert counts["failures"] == {}
 

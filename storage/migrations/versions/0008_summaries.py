@@ -160,14 +160,30 @@ def triggers(dialect: str) -> dict[tuple[str, str], list[str]]:
             run_version_term("OLD", "-"),
         ],
         ("advice_items", "INSERT"): [advice_term(dialect, "NEW", "")],
+        ("advice_items", "UPDATE"): [
+            advice_term(dialect, "OLD", "-"),
+            advice_term(dialect, "NEW", ""),
+        ],
         ("advice_items", "DELETE"): [advice_term(dialect, "OLD", "-")],
         ("fetches", "INSERT"): fetch_terms(dialect, "NEW", ""),
+        ("fetches", "UPDATE"): [*fetch_terms(dialect, "OLD", "-"), *fetch_terms(dialect, "NEW", "")],
         ("fetches", "DELETE"): fetch_terms(dialect, "OLD", "-"),
     }
 
 
-WHEN = {"articles": ARTICLE_CHANGED, "article_versions": VERSION_CHANGED}
-"""Updates that change nothing counted (a re-crawl touching ``last_seen``) run no trigger."""
+ADVICE_CHANGED = "OLD.version_id IS DISTINCT FROM NEW.version_id"
+FETCH_CHANGED = (
+    "OLD.status IS DISTINCT FROM NEW.status OR OLD.error IS DISTINCT FROM NEW.error "
+    "OR OLD.url IS DISTINCT FROM NEW.url OR OLD.crawl_run_id IS DISTINCT FROM NEW.crawl_run_id"
+)
+WHEN = {
+    "articles": ARTICLE_CHANGED,
+    "article_versions": VERSION_CHANGED,
+    "advice_items": ADVICE_CHANGED,
+    "fetches": FETCH_CHANGED,
+}
+"""Updates that change nothing counted (a re-crawl touching ``last_seen``, a cluster id) run no
+trigger."""
 
 
 def _name(table: str, event: str) -> str:
@@ -177,7 +193,7 @@ def _name(table: str, event: str) -> str:
 def sqlite_up() -> list[str]:
     statements = []
     for (table, event), body in triggers("sqlite").items():
-        when = f" WHEN {WHEN[table]}" if event == "UPDATE" and table in WHEN else ""
+        when = f" WHEN {WHEN[table]}" if event == "UPDATE" else ""
         # SQLite spells IS DISTINCT FROM as IS NOT.
         when = when.replace("IS DISTINCT FROM", "IS NOT")
         statements.append(
@@ -195,7 +211,7 @@ def postgres_up() -> list[str]:
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"{'; '.join(body)}; RETURN NULL; END $$"
         )
-        when = f" WHEN ({WHEN[table]})" if event == "UPDATE" and table in WHEN else ""
+        when = f" WHEN ({WHEN[table]})" if event == "UPDATE" else ""
         statements.append(
             f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} "
             f"EXECUTE FUNCTION {name}()"
