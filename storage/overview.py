@@ -120,10 +120,10 @@ def stats(reader: Reader) -> dict[str, Any]:
             lang["advice_items"] += int(advice or 0)
     by_site = [sites[key] for key in sorted(sites, key=lambda k: k or "")]
     by_language = sorted(languages.values(), key=lambda r: (-r["articles"], r["language"]))
-    site = "NULLIF(site, '')" if reader.dialect == "postgresql" else "site"
+    site_column = "NULLIF(site, '')" if reader.dialect == "postgresql" else "site"
     failures = reader.records(
         f"""
-        SELECT reason, {site} AS site, sum(fetches) AS fetches
+        SELECT reason, {site_column} AS site, sum(fetches) AS fetches
         FROM summary_failures GROUP BY reason, site HAVING sum(fetches) <> 0
         ORDER BY 3 DESC, 1, 2
         """
