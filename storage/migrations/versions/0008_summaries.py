@@ -134,6 +134,11 @@ VERSION_CHANGED = (
     "NEW.article_id OR OLD.version IS DISTINCT FROM NEW.version "
     "OR OLD.crawl_run_id IS DISTINCT FROM NEW.crawl_run_id"
 )
+ADVICE_CHANGED = "OLD.version_id IS DISTINCT FROM NEW.version_id"
+FETCH_CHANGED = (
+    "OLD.status IS DISTINCT FROM NEW.status OR OLD.error IS DISTINCT FROM NEW.error "
+    "OR OLD.url IS DISTINCT FROM NEW.url OR OLD.crawl_run_id IS DISTINCT FROM NEW.crawl_run_id"
+)
 
 
 def triggers(dialect: str) -> dict[tuple[str, str], list[str]]:
@@ -171,11 +176,6 @@ def triggers(dialect: str) -> dict[tuple[str, str], list[str]]:
     }
 
 
-ADVICE_CHANGED = "OLD.version_id IS DISTINCT FROM NEW.version_id"
-FETCH_CHANGED = (
-    "OLD.status IS DISTINCT FROM NEW.status OR OLD.error IS DISTINCT FROM NEW.error "
-    "OR OLD.url IS DISTINCT FROM NEW.url OR OLD.crawl_run_id IS DISTINCT FROM NEW.crawl_run_id"
-)
 WHEN = {
     "articles": ARTICLE_CHANGED,
     "article_versions": VERSION_CHANGED,
