@@ -19,12 +19,14 @@ from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from storage.errors import ArchiveError
+from storage.reader import sqlite_file
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -37,12 +39,36 @@ MIGRATION_LOCK_KEY = 0x6865616C7468  # "health": one advisory lock id for this a
 
 
 def database_url(value: str | None) -> str:
-    """Accept a SQLAlchemy URL or a plain file path (taken as a SQLite file)."""
+    """Accept a SQLAlchemy URL or a plain file path (taken as a SQLite file).
+
+    A path becomes a ``sqlite:///`` URL with its characters escaped (``%`` as ``%25``, ``?`` as
+    ``%3F``...), so that :func:`archive_url` gives back exactly that file wherever the URL is
+    passed on (the crawl's settings, its pipelines and middlewares).
+    """
     if not value:
         return DEFAULT_URL
     if "://" in value:
         return value
-    return f"sqlite:///{value}"
+    return f"sqlite:///{quote(value, safe='/')}"
+
+
+def archive_url(value: str | None) -> URL:
+    """The SQLAlchemy URL of ``--db``: a plain path is that very file, whatever it holds.
+
+    In a ``sqlite://`` URL the path is percent-decoded and ends at ``?`` (the driver's
+    options), on every SQLAlchemy version: 2.0 leaves the path as written, 2.1 decodes it, so
+    the URL is not left to either. Other URLs are SQLAlchemy's.
+    """
+    value = value or DEFAULT_URL
+    if "://" not in value:
+        return URL.create("sqlite", database=value)
+    try:
+        parsed = make_url(value)
+    except ArgumentError as exc:
+        raise ArchiveError(f"not a database URL: {value!r}") from exc
+    if parsed.get_backend_name() != "sqlite":
+        return parsed
+    return parsed.set(database=sqlite_file(value.partition("://")[2]) or None)
 
 
 def create_archive_engine(
@@ -53,15 +79,11 @@ def create_archive_engine(
     An empty database is migrated to the newest revision on first use; a database at an older
     revision is refused with a hint, because upgrading a shared archive should be deliberate.
     """
-    url = database_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ArchiveError(f"not a database URL: {url!r}") from exc
+    parsed = archive_url(url)
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_path(parsed.database)
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
         raise ArchiveError(f"no driver for {parsed.drivername!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
@@ -79,23 +101,25 @@ def open_readonly(url: str) -> Engine:
     """An engine that cannot write: analysts' queries never lock out a running crawl."""
     from storage.reader import head_revision
 
-    url = database_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError as exc:
-        raise ArchiveError(f"not a database URL: {url!r}") from exc
+    parsed = archive_url(url)
+    url = parsed.render_as_string()
     if parsed.get_backend_name() == "sqlite":
         path = Path(parsed.database or "")
         if not path.is_file():
             raise ArchiveError(f"no archive at {path}: run a crawl first")
+        # as_uri() escapes what the file: URI would misread in a path ("%", "#", "?").
         engine = create_engine(
-            f"sqlite:///file:{path.resolve()}?mode=ro&uri=true",
+            URL.create(
+                "sqlite",
+                database=path.resolve().as_uri(),
+                query={"mode": "ro", "uri": "true"},
+            ),
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
     else:
         try:
             engine = create_engine(
-                url, connect_args={"options": "-c default_transaction_read_only=on"}
+                parsed, connect_args={"options": "-c default_transaction_read_only=on"}
             )
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
             raise ArchiveError(f"not a supported database URL: {url!r}") from exc
@@ -255,6 +279,9 @@ def _sqlite_pragmas(busy_timeout_ms: int):  # type: ignore[no-untyped-def]
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A batch insert fires the summary triggers, so SQLite keeps a statement journal to
+        # undo it; past 64 KiB that journal went to a temporary file, ten times the writes.
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 

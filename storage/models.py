@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -149,6 +150,16 @@ class Article(Base):
     """An article identified by its canonical URL, across all crawls and versions."""
 
     __tablename__ = "articles"
+    __table_args__ = (
+        # Only the few articles that are not live: ``peek`` counts them, and a query for live
+        # articles is never steered onto it.
+        Index(
+            "ix_articles_not_live",
+            "status",
+            sqlite_where=text("status <> 'live'"),
+            postgresql_where=text("status <> 'live'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     canonical_url: Mapped[str] = mapped_column(URL, unique=True)
@@ -267,6 +278,52 @@ class Link(Base):
     text: Mapped[str] = mapped_column(Text)
     title: Mapped[str] = mapped_column(Text, default="")
     parser_version: Mapped[str] = mapped_column(String(20))
+
+
+class SummaryArticles(Base):
+    """Articles per site, current version's language and status, kept by triggers (revision
+    ``0008_summaries``) so that ``stats`` reads a few rows instead of every article.
+
+    ``slot`` is the writing connection (its PostgreSQL backend id; 0 on SQLite), so concurrent
+    writers never update the same row; a group's count is the sum over its slots. ``versions``
+    sums the current version numbers and ``advice_items`` counts the current versions' items.
+    """
+
+    __tablename__ = "summary_articles"
+
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    site: Mapped[str] = mapped_column(Text, primary_key=True)
+    """``scheme://host`` of the canonical URL, '' when it has none."""
+    language: Mapped[str] = mapped_column(Text, primary_key=True)
+    status: Mapped[str] = mapped_column(Text, primary_key=True)
+    articles: Mapped[int] = mapped_column(BigInteger)
+    versions: Mapped[int] = mapped_column(BigInteger)
+    advice_items: Mapped[int] = mapped_column(BigInteger)
+
+
+class SummaryFailures(Base):
+    """Failed fetches (an error, or a status of 400 or more) per reason and site, kept by
+    triggers like :class:`SummaryArticles` and split by writing connection the same way."""
+
+    __tablename__ = "summary_failures"
+
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text, primary_key=True)
+    """The fetch's error, else ``http_<status>``."""
+    site: Mapped[str] = mapped_column(Text, primary_key=True)
+    fetches: Mapped[int] = mapped_column(BigInteger)
+
+
+class SummaryRuns(Base):
+    """A crawl run's fetches, failed fetches and new versions, kept by triggers; only the
+    run's own process writes them, so one row per run."""
+
+    __tablename__ = "summary_runs"
+
+    crawl_run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    fetches: Mapped[int] = mapped_column(BigInteger)
+    failed_fetches: Mapped[int] = mapped_column(BigInteger)
+    new_versions: Mapped[int] = mapped_column(BigInteger)
 
 
 class UrlAlias(Base):

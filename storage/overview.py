@@ -25,25 +25,21 @@ REASON_PREFIXES = {
 ACCEPTED_PARSE = {"article"}
 
 
-def site_sql(reader: Reader, column: str) -> str:
-    """SQL giving ``scheme://host`` of a URL column."""
-    if reader.dialect == "postgresql":
-        return f"substring({column} from '^[^:]+://[^/?#]+')"
-    rest = f"substr({column}, instr({column}, '://') + 3)"
-    return (
-        f"substr({column}, 1, instr({column}, '://') + 2 + "
-        f"CASE instr({rest}, '/') WHEN 0 THEN length({rest}) ELSE instr({rest}, '/') - 1 END)"
-    )
-
-
 def counts(reader: Reader) -> dict[str, int]:
     """Rows per table; advice items and links over all versions (counting only current ones
-    means a join over every article, seconds at scale, and a summary need not pay that)."""
+    means a join over every article, seconds at scale, and a summary need not pay that).
+
+    A ``count(*)`` without a condition counts the entries of the table's smallest index
+    without reading a row (SQLite counts them page by page). Articles that are not live are
+    counted on the partial index ``ix_articles_not_live``, which holds only them, and live ones
+    are all articles less those.
+    """
     row = reader.rows(
         """
         SELECT
-          (SELECT count(*) FROM articles WHERE status = 'live'),
-          (SELECT count(*) FROM articles WHERE status = 'removed'),
+          (SELECT count(*) FROM articles)
+            - (SELECT count(*) FROM articles WHERE status <> 'live'),
+          (SELECT count(*) FROM articles WHERE status <> 'live' AND status = 'removed'),
           (SELECT count(*) FROM article_versions),
           (SELECT count(*) FROM advice_items),
           (SELECT count(*) FROM links),
@@ -68,15 +64,18 @@ def counts(reader: Reader) -> dict[str, int]:
 
 
 def runs(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
-    """Crawl runs, newest first, with their state, duration and headline stats."""
+    """Crawl runs, newest first, with their state, duration and headline stats.
+
+    A run's fetches, failed fetches and new versions come from ``summary_runs``, which the
+    database keeps as the rows are written, rather than from counting its rows.
+    """
     query = (
         f"SELECT r.id, r.spider, r.status, {reader.iso('r.started_at')} AS started_at, "
         f"{reader.iso('r.finished_at')} AS finished_at, r.resumed_from, r.start_urls, r.stats, "
-        "(SELECT count(*) FROM fetches f WHERE f.crawl_run_id = r.id) AS fetches, "
-        "(SELECT count(*) FROM fetches f WHERE f.crawl_run_id = r.id "
-        " AND (f.status IS NULL OR f.status >= 400)) AS failed_fetches, "
-        "(SELECT count(*) FROM article_versions v WHERE v.crawl_run_id = r.id) AS new_versions "
-        "FROM crawl_runs r ORDER BY r.id DESC"
+        "coalesce(c.fetches, 0) AS fetches, coalesce(c.failed_fetches, 0) AS failed_fetches, "
+        "coalesce(c.new_versions, 0) AS new_versions "
+        "FROM crawl_runs r LEFT JOIN summary_runs c ON c.crawl_run_id = r.id "
+        "ORDER BY r.id DESC"
     )
     if limit is not None:
         query += f" LIMIT {int(limit)}"
@@ -91,20 +90,22 @@ def runs(reader: Reader, limit: int | None = None) -> list[dict[str, Any]]:
 
 
 def stats(reader: Reader) -> dict[str, Any]:
-    """Totals, and counts per site, language, crawl run and failure reason."""
+    """Totals, and counts per site, language, crawl run and failure reason.
+
+    Per site and language, and per failure reason, the counts are read from the summary tables
+    the database keeps as rows are written (revision ``0008_summaries``): a few rows per site
+    and writer, whatever the number of articles.
+    """
     groups = reader.rows(
-        f"""
-        SELECT {site_sql(reader, "a.canonical_url")}, coalesce(v.language, '?'), a.status,
-          count(*), sum(a.current_version), sum(coalesce(n.advice, 0))
-        FROM {CURRENT}
-        LEFT JOIN (SELECT version_id, count(*) AS advice FROM advice_items GROUP BY version_id) n
-          ON n.version_id = v.id
-        GROUP BY 1, 2, 3
+        """
+        SELECT site, language, status, sum(articles), sum(versions), sum(advice_items)
+        FROM summary_articles GROUP BY site, language, status HAVING sum(articles) <> 0
         """
     )
-    sites: dict[str, dict[str, Any]] = {}
+    sites: dict[str | None, dict[str, Any]] = {}
     languages: dict[str, dict[str, Any]] = {}
-    for site, language, status, articles, versions, advice in groups:
+    for stored_site, language, status, articles, versions, advice in groups:
+        site = _site(reader, stored_site)
         row = sites.setdefault(
             site, {"site": site, "articles": 0, "removed": 0, "versions": 0, "advice_items": 0}
         )
@@ -119,14 +120,12 @@ def stats(reader: Reader) -> dict[str, Any]:
             lang["advice_items"] += int(advice or 0)
     by_site = [sites[key] for key in sorted(sites, key=lambda k: k or "")]
     by_language = sorted(languages.values(), key=lambda r: (-r["articles"], r["language"]))
-    fetch_site = site_sql(reader, "url")
+    site_column = "NULLIF(site, '')" if reader.dialect == "postgresql" else "site"
     failures = reader.records(
         f"""
-        SELECT CASE WHEN error IS NOT NULL THEN error
-                    ELSE 'http_' || CAST(status AS TEXT) END AS reason,
-          {fetch_site} AS site, count(*) AS fetches
-        FROM fetches WHERE error IS NOT NULL OR status >= 400
-        GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2
+        SELECT reason, {site_column} AS site, sum(fetches) AS fetches
+        FROM summary_failures GROUP BY reason, site HAVING sum(fetches) <> 0
+        ORDER BY 3 DESC, 1, 2
         """
     )
     all_runs = runs(reader)
@@ -152,6 +151,13 @@ def stats(reader: Reader) -> dict[str, Any]:
         "failed_fetches": [{**row, "fetches": int(row["fetches"])} for row in failures],
         "reasons": _reasons([run["stats"] for run in all_runs]),
     }
+
+
+def _site(reader: Reader, stored: str) -> str | None:
+    """A summary's site as the grouped query gave it: PostgreSQL's "no site" is stored as ''."""
+    if reader.dialect == "postgresql":
+        return stored or None
+    return stored
 
 
 def _reasons(all_stats: list[dict[str, Any]]) -> dict[str, int]:

@@ -22,6 +22,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from storage.errors import ArchiveError
 
@@ -127,11 +128,11 @@ def open_reader(db: str) -> Iterator[Reader]:
 
 def _connect(db: str) -> Reader:
     if "://" not in db:
-        return _sqlite(db, db)
+        return _sqlite(Path(db), db)
     scheme, _, rest = db.partition("://")
     backend = scheme.split("+", 1)[0].lower()
     if backend == "sqlite":
-        return _sqlite(rest[1:] if rest.startswith("/") else rest, db)
+        return _sqlite(Path(sqlite_file(rest)), db)
     if backend in ("postgresql", "postgres"):
         return _postgres(f"postgresql://{rest}", db)
     raise ArchiveError(
@@ -140,8 +141,15 @@ def _connect(db: str) -> Reader:
     )
 
 
-def _sqlite(path_text: str, url: str) -> Reader:
-    path = Path(path_text.split("?", 1)[0])
+def sqlite_file(rest: str) -> str:
+    """The file of a ``sqlite://`` URL from what follows ``://``: the path after the third
+    slash up to ``?``, percent-decoded, as the writer side reads it (``storage.db.archive_url``).
+    A plain ``--db`` path is never decoded: it is the file as written."""
+    path = (rest[1:] if rest.startswith("/") else rest).split("?", 1)[0]
+    return unquote(path)
+
+
+def _sqlite(path: Path, url: str) -> Reader:
     if not path.is_file():
         raise ArchiveError(f"no archive at {path}: run a crawl first")
     try:

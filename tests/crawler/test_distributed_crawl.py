@@ -1,7 +1,8 @@
 """Two workers sharing a Redis-backed scheduler crawl the demo site once between them.
 
 On SQLite and on one PostgreSQL archive: the union of what the workers archived is exactly a
-single crawl's articles, and no URL is fetched twice.
+single crawl's articles, no URL is fetched twice, and the summary tables the read commands use,
+written by both workers at once, equal the counts over the rows.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
 from storage import models as m
 from storage.db import create_archive_engine
+
+from ..storage.test_summaries import assert_summaries_exact
 
 pytestmark = [pytest.mark.integration, pytest.mark.redis]
 
@@ -66,6 +69,7 @@ def test_two_workers_share_queue_and_seen_set(redis_url, archive_url):
         assert s.scalar(select(func.count()).select_from(m.Article)) == len(site.truth["articles"])
         urls = set(s.scalars(select(m.Article.canonical_url)))
         runs = list(s.scalars(select(m.CrawlRun)))
+    assert_summaries_exact(engine)
     engine.dispose()
     assert urls == {base + article["path"] for article in site.truth["articles"]}
     assert len(runs) == 2

@@ -125,11 +125,14 @@ def test_reading_only_the_first_rows_ends_quietly(archive):
 
 @pytest.mark.parametrize("folder", ["with#hash", "with?question"])
 def test_an_archive_whose_path_reads_like_a_uri_opens(tmp_path, folder):
-    """The read path opens SQLite through a ``file:`` URI: the path must be escaped for it."""
+    """The read path opens SQLite through a ``file:`` URI: the path must be escaped for it.
+
+    Both sides get the plain path: in a ``sqlite:///`` URL a "?" would start the options."""
     path = tmp_path / folder / "archive.db"
     path.parent.mkdir()
-    writer = create_archive_engine(f"sqlite:///{path}")
+    writer = create_archive_engine(str(path))
     generate_archive(writer, 5, seed=3)
     writer.dispose()
     with run_query(str(path), "SELECT count(*) FROM articles") as result:
         assert list(result.rows) == [(5,)]
+    assert sorted(p.name for p in path.parent.iterdir())[0] == "archive.db"
