@@ -122,7 +122,7 @@ def search(
         # Only the k listed articles that pass the filters are read back.
         hits = LISTED_HITS.format(score=LISTED_SCORE[reader.dialect])
         hits += f" AND t.article_id IN ({placeholders(listed) or 'NULL'})"
-        params.update(bind(listed), token=terms[0].tokens[0])
+        params.update(bind(listed), token=list_key(terms))
     elif several is not None:
         if not several:
             return []
@@ -165,11 +165,12 @@ def _listed(
 
     The ids of those best articles when the list answers, else ``None``.
     """
-    if len(terms) != 1 or len(terms[0].tokens) != 1 or terms[0].prefix:
+    key = list_key(terms)
+    if key is None:
         return None
     rows = reader.rows(
         LISTED.format(where="".join(f" AND {condition}" for condition in where or [])),
-        {**(params or {}), "token": terms[0].tokens[0], "limit": limit},
+        {**(params or {}), "token": key, "limit": limit},
     )
     if not rows:
         return None
@@ -177,6 +178,15 @@ def _listed(
     if impact > floor if len(rows) == limit else floor == 0.0:
         return [article_id for article_id, _, _ in rows]
     return None
+
+
+def list_key(terms: list[Term]) -> str | None:
+    """The ranked list a query could be answered from: its one word, or its one prefix as
+    ``sle*`` (lists of prefixes exist on SQLite only), else ``None``."""
+    if len(terms) != 1 or len(terms[0].tokens) != 1:
+        return None
+    token = terms[0].tokens[0]
+    return token + "*" if terms[0].prefix else token
 
 
 def _several(

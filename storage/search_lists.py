@@ -16,6 +16,10 @@ then grow a little beyond :data:`LIST_SIZE`, never lose the property; :func:`bui
 starts them afresh (``healtharchive build-search-lists``, run by the migration that added them
 and by ``generate-archive``).
 
+On SQLite a prefix of at least :data:`PREFIX_MIN` characters found in as many articles (``sle*``)
+has a list too, under the key ``sle*``: FTS5 scores a prefix as one phrase whose hits are all the
+words it starts, so its impact is bm25's with those hits added up, and no per-word list bounds it.
+
 A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
 (or the list holds every article with the word): those ``k`` are then provably the best ``k``.
 On SQLite, where bm25 adds up over the words of a query, a query of several common words is
@@ -56,6 +60,8 @@ COMMON_DF = 5000
 """Words in fewer articles than this are fast enough for the full index (under ~20 ms)."""
 LIST_SIZE = 1000
 """Articles kept per common word: the largest ``--limit`` the lists answer."""
+PREFIX_MIN = 3
+"""Shortest prefix (``sle*``) with a list of its own; shorter ones go to the full index."""
 BUILD_BATCH = 2000
 
 
@@ -103,8 +109,9 @@ def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -
     if not common:
         return
     entries = []
+    stems = prefix_stems(common)
     for article_id, title_tokens, body_tokens in rows:
-        for token, impact in _impacts(title_tokens, body_tokens, common, 0.0):
+        for token, impact in _impacts(title_tokens, body_tokens, common, 0.0, stems):
             if impact > common[token].floor:
                 entries.append({"token": token, "article_id": article_id, "impact": impact})
     if entries:
@@ -130,10 +137,22 @@ POSTGRES_ENTER = text(
 ).bindparams(bindparam("ids", expanding=True))
 
 
+def prefix_stems(common: dict[str, Common] | dict[str, int]) -> frozenset[str]:
+    """The stems of the listed prefixes: ``sle`` for the key ``sle*``."""
+    return frozenset(key[:-1] for key in common if key.endswith("*"))
+
+
 def _impacts(
-    title_tokens: str, body_tokens: str, common: dict[str, Common] | dict[str, int], avgdl: float
+    title_tokens: str,
+    body_tokens: str,
+    common: dict[str, Common] | dict[str, int],
+    avgdl: float,
+    stems: frozenset[str] = frozenset(),
 ) -> list[tuple[str, float]]:
-    """bm25 impact of each common word in one article (SQLite)."""
+    """bm25 impact of each common word and listed prefix in one article (SQLite).
+
+    A prefix counts every word it starts, as FTS5 counts the hits of ``sle*``.
+    """
     title, body = title_tokens.split(), body_tokens.split()
     length = len(title) + len(body)
     # Counting every token and intersecting afterwards keeps the loops in C.
@@ -144,7 +163,25 @@ def _impacts(
         average = kept.avgdl if isinstance(kept, Common) else avgdl
         impact = bm25_impact(in_title[token], in_body[token], length, average)
         out.append((token, impact))
+    if stems:
+        title_hits, body_hits = _stem_hits(in_title, stems), _stem_hits(in_body, stems)
+        for stem in title_hits.keys() | body_hits.keys():
+            kept = common[stem + "*"]
+            average = kept.avgdl if isinstance(kept, Common) else avgdl
+            impact = bm25_impact(title_hits[stem], body_hits[stem], length, average)
+            out.append((stem + "*", impact))
     return out
+
+
+def _stem_hits(counts: Counter[str], stems: frozenset[str]) -> Counter[str]:
+    """How many of the counted words each listed stem starts."""
+    hits: Counter[str] = Counter()
+    for token, count in counts.items():
+        for end in range(PREFIX_MIN, len(token) + 1):
+            stem = token[:end]
+            if stem in stems:
+                hits[stem] += count
+    return hits
 
 
 def build_lists(connection: Connection) -> int:
@@ -169,13 +206,16 @@ def _build_sqlite(connection: Connection) -> int:
     )
     try:
         tokens = connection.execute(text("SELECT sum(cnt) FROM temp.search_vocab")).scalar() or 0
-        common: dict[str, int] = {
-            term: hits
-            for term, hits in connection.execute(
-                text("SELECT term, doc FROM temp.search_vocab WHERE doc >= :common_df"),
-                {"common_df": COMMON_DF},
-            )
-        }
+        common: dict[str, int] = {}
+        # A prefix is in at most as many articles as its words' counts add up to: those that
+        # reach COMMON_DF are counted exactly in the pass below.
+        reach: Counter[str] = Counter()
+        for term, hits in connection.execute(text("SELECT term, doc FROM temp.search_vocab")):
+            if hits >= COMMON_DF:
+                common[term] = hits
+            for end in range(PREFIX_MIN, len(term) + 1):
+                reach[term[:end]] += hits
+        common.update((stem + "*", hits) for stem, hits in reach.items() if hits >= COMMON_DF)
     finally:
         connection.execute(text("DROP TABLE temp.search_vocab"))
     rows = connection.execute(text("SELECT count(*) FROM article_search")).scalar_one()
@@ -183,8 +223,11 @@ def _build_sqlite(connection: Connection) -> int:
         return 0
     avgdl = tokens / rows
     best: dict[str, list[tuple[float, int]]] = {token: [] for token in common}
+    stems = prefix_stems(common)
+    articles: Counter[str] = Counter()
     for article_id, title_tokens, body_tokens in _search_rows(connection):
-        for token, impact in _impacts(title_tokens, body_tokens, common, avgdl):
+        for token, impact in _impacts(title_tokens, body_tokens, common, avgdl, stems):
+            articles[token] += 1
             heap = best[token]
             # Ties go to the lower article id, as in the full index's order.
             entry = (impact, -article_id)
@@ -197,6 +240,11 @@ def _build_sqlite(connection: Connection) -> int:
     # entries tied with it are left out too, so that "above the floor" is strict and provable.
     # With every article of the word in the heap, the floor is 0: the list is complete.
     for token, heap in best.items():
+        if token.endswith("*"):
+            # Counted here, not by FTS5: a prefix's articles are only known after the pass.
+            common[token] = articles[token]
+            if articles[token] < COMMON_DF:
+                continue
         if len(heap) <= LIST_SIZE < common[token]:
             # FTS5 counted the word in articles whose tokens, split on spaces, lack it: a
             # character FTS5 splits on inside one of ours. No list, rather than a wrong one.

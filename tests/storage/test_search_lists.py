@@ -84,9 +84,43 @@ def test_common_words_are_answered_from_their_lists_with_the_full_index_hits(gen
     assert_lists_agree(generated)
 
 
-def test_rare_words_phrases_and_prefixes_use_the_full_index(generated):
-    for query in ['"sleep water"', "sle*", "sleep water", "失眠症"]:
+def test_rare_words_phrases_and_short_prefixes_use_the_full_index(generated):
+    for query in ['"sleep water"', "sl*", "sleep water", "失眠症"]:
         assert not answered_from_list(generated, query, 5), query
+
+
+COMMON_PREFIXES = ["sle*", "wat*", "sleep*"]
+
+
+def test_common_prefixes_are_answered_from_their_lists_on_sqlite(generated):
+    """bm25 counts every word a prefix starts as one phrase, so a prefix has a list of its own
+    (SQLite); PostgreSQL's prefix queries keep the full index."""
+    sqlite = generated.dialect.name == "sqlite"
+    for query in COMMON_PREFIXES:
+        assert answered_from_list(generated, query, 5) is sqlite, query
+        for limit in LIMITS:
+            assert hits(generated, query, limit, True) == hits(generated, query, limit, False)
+
+
+def test_prefix_lists_follow_new_and_reparsed_articles(generated_sqlite):
+    engine = generated_sqlite
+    writer = ArchiveWriter(engine, start_run(engine, "test", []), "1", NearDupConfig())
+    url = "http://other.example/sleepless.html"
+    writer.add_article(record(article(url, "Sleepless, sleepy, sleeping. " * 20, title="Sleep")))
+    writer.flush()
+    assert hits(engine, "sle*", 1, True)[0][0] == url
+    assert answered_from_list(engine, "sle*", 5)
+    for limit in LIMITS:
+        listed, full = hits(engine, "sle*", limit, True), hits(engine, "sle*", limit, False)
+        assert [found for found, _ in listed] == [found for found, _ in full]
+    writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
+    writer.flush()
+    assert url not in {found for found, _ in hits(engine, "sle*", 12, True)}
+    with engine.begin() as conn:
+        search_lists.build_lists(conn)
+    for query in COMMON_PREFIXES:
+        for limit in LIMITS:
+            assert hits(engine, query, limit, True) == hits(engine, query, limit, False)
 
 
 def test_lists_follow_new_and_reparsed_articles(generated):
