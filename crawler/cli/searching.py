@@ -97,4 +97,4 @@ def build_search_lists(db: str) -> None:
                 words = build_lists(conn)
         finally:
             engine.dispose()
-    click.echo(f"ranked lists built for {words} common words in {db}")
+    click.echo(f"ranked lists built for {words} common words and prefixes in {db}")
