@@ -15,11 +15,9 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urldefrag, urlsplit
 
-import lxml.etree
 import lxml.html
 
 from crawler.parsers.urls import join_url
@@ -166,7 +164,8 @@ def scan_page(
             if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and _hidden(element):
                 continue
             if "class" in keys or "id" in keys:
-                label = f"{element.get('class', '')} {element.get('id', '')}"
+                classes = element.get("class", "") if "class" in keys else ""
+                label = f"{classes} {element.get('id', '') if 'id' in keys else ''}"
                 hit = label_hits.get(label)
                 if hit is None:
                     hit = label_hits[label] = prefilter.search(label.lower()) is not None
@@ -191,9 +190,10 @@ def scan_page(
         if tag == "a":
             _add_anchor(anchors, element, base, context)
             continue
-        stack.extend(
-            zip(element.iterchildren(reversed=True, tag=lxml.etree.Element), repeat(context))
-        )
+        children = element.getchildren()
+        if children:
+            children.reverse()
+            stack.extend([(child, context) for child in children if isinstance(child.tag, str)])
     return PageScan(anchors=anchors, named=named, worded=worded)
 
 
@@ -301,8 +301,9 @@ def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
     that carries its own lazy-loading ``<script>``). Most links have no child element at all,
     and few a script, so those are answered without walking the link."""
     if not len(element):
-        if element.text:
-            yield element.text
+        text = element.text
+        if text:
+            yield text
         return
     if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
         yield from element.itertext()

@@ -38,7 +38,7 @@ from crawler.parsers.content_rules import (
     LANDMARK_JUNK_TAGS,
     NOT_FURNITURE,
     STRONG_FURNITURE,
-    furniture_signal,
+    class_signal,
     is_boilerplate_text,
     is_hidden,
     is_section_label,
@@ -225,14 +225,16 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
     if block:
         parts.append("\n")
     link_chars = 0
-    if element.text:
-        parts.append(element.text)
-        link_chars += len(element.text.strip()) if in_link else 0
+    text = element.text
+    if text:
+        parts.append(text)
+        link_chars += len(text.strip()) if in_link else 0
     for child in element:
         link_chars += _emit(child, parts, in_link)
-        if child.tail:
-            parts.append(child.tail)
-            link_chars += len(child.tail.strip()) if in_link else 0
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+            link_chars += len(tail.strip()) if in_link else 0
     if block:
         parts.append("\n")
     return link_chars
@@ -351,8 +353,9 @@ class _Walk:
                 self.accept_buttons.append(element)
         in_link = in_link or tag == "a"
         own: list = [0, 0, "", [], 0] if tag in BLOCK_TAGS else block
-        if element.text:
-            self._add(own, element.text, in_link)
+        text = element.text
+        if text:
+            self._add(own, text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
         self.code_depth += code
@@ -360,8 +363,9 @@ class _Walk:
             child_score, child_prose = self.visit(child, own, in_link)
             score += child_score
             prose += child_prose
-            if child.tail:
-                self._add(own, child.tail, in_link)
+            tail = child.tail
+            if tail:
+                self._add(own, tail, in_link)
         self.code_depth -= code
         if own is not block:
             weight = self._weight(element, own)
@@ -560,9 +564,10 @@ class _Walk:
             return HIDDEN
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
-        if "class" in keys or "id" in keys:
-            return furniture_signal(element)
-        return NOT_FURNITURE
+        return class_signal(
+            element.get("class") if "class" in keys else None,
+            element.get("id") if "id" in keys else None,
+        )
 
 
 def _text_sample(root: lxml.html.HtmlElement) -> str:

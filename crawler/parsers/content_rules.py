@@ -317,7 +317,12 @@ CONSENT_TOKEN_RE = re.compile(
 
 def furniture_signal(element: lxml.html.HtmlElement) -> int:
     """How surely the element's class or id names page furniture: one of the constants above."""
-    classes, ident = element.get("class"), element.get("id")
+    return class_signal(element.get("class"), element.get("id"))
+
+
+def class_signal(classes: str | None, ident: str | None) -> int:
+    """:func:`furniture_signal` from the ``class`` and ``id`` values, for a caller that knows
+    which of the two the element has: reading an attribute costs as much as a cache hit."""
     if not classes and not ident:
         return NOT_FURNITURE
     return _attribute_signal(classes or "", ident or "")

@@ -467,7 +467,7 @@ def _location_label(element: lxml.html.HtmlElement) -> bool:
     """Whether the element's first own text node opens with a "you are here" label."""
     first = element.text
     if first is None:
-        first = next((child.tail for child in element if child.tail is not None), None)
+        first = next((tail for child in element if (tail := child.tail) is not None), None)
     if first is None or first.lstrip(" \t\r\n")[:1] not in LOCATION_INITIALS:
         return False
     opening = XML_SPACE_RE.sub(" ", first).strip(" ")
@@ -607,7 +607,7 @@ def _reviewed_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlEl
     for element in tree.iter(lxml.etree.Element):
         first = element.text
         if first is None:
-            first = next((child.tail for child in element if child.tail is not None), None)
+            first = next((tail for child in element if (tail := child.tail) is not None), None)
         if (
             first is not None
             and REVIEWED_WORDS in first.lower()
@@ -651,8 +651,9 @@ def _pieces_around(
     element: lxml.html.HtmlElement, around: set[lxml.html.HtmlElement], pieces: list[str]
 ) -> None:
     """:func:`_visible_pieces` of an element holding invisible ones somewhere inside."""
-    if element.text is not None:
-        pieces.append(element.text)
+    text = element.text
+    if text is not None:
+        pieces.append(text)
     for child in element:
         tag = child.tag
         if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
@@ -660,8 +661,9 @@ def _pieces_around(
                 _pieces_around(child, around, pieces)
             else:
                 pieces.extend(child.itertext())
-        if child.tail is not None:
-            pieces.append(child.tail)
+        tail = child.tail
+        if tail is not None:
+            pieces.append(tail)
 
 
 def _text(element: lxml.html.HtmlElement | None) -> str:
