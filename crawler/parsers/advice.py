@@ -104,10 +104,15 @@ def advice_lists(
 
 
 def bullet_lists(node: lxml.html.HtmlElement) -> tuple[BulletList, ...]:
-    """The ``<ul>`` lists of the body; navigation-like link lists are left out."""
+    """The ``<ul>`` lists of the body; navigation-like link lists are left out.
+
+    The body's size is read only when it has a list (a third of pages have none)."""
+    uls = list(node.iter("ul"))
+    if not uls:
+        return ()
     root_chars = len(collapse(node.text_content()))
     lists: list[BulletList] = []
-    for ul in node.iter("ul"):
+    for ul in uls:
         if _in_boilerplate(ul, node, root_chars):
             continue
         items = [li for li in ul if li.tag == "li" and not is_skipped(li, root_chars)]
