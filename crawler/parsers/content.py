@@ -79,7 +79,6 @@ CJK_SCALE = 3
 """One CJK character carries about as much as three Latin letters."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_SAMPLE_CHARS = 4000
-WHITESPACE_RE = re.compile(r"\s+")
 DATELINE_RE = re.compile(
     r"(?:first |last )?(?:published|updated|posted|modified)\b(?: on)?\s*:?"
     r"(?:[^.!?]|\.(?=\s*\d))*\b(?:19|20)\d\d\b",
@@ -280,9 +279,15 @@ def _is_card(element: lxml.html.HtmlElement) -> bool:
     )
     if linked < CARD_TITLE_LINK_SHARE * len(title):
         return False
-    text = len(WHITESPACE_RE.sub("", element.text_content()))
-    links = sum(len(WHITESPACE_RE.sub("", link.text_content())) for link in element.iter("a"))
+    text = _visible_chars(element.text_content())
+    links = sum(_visible_chars(link.text_content()) for link in element.iter("a"))
     return links >= CARD_MIN_LINK_SHARE * text
+
+
+def _visible_chars(text: str) -> int:
+    """Characters other than whitespace (the same as ``\\s``): split and join, several times
+    faster than removing whitespace with a regular expression."""
+    return len("".join(text.split()))
 
 
 def _teaser_group(
@@ -354,7 +359,7 @@ class _Walk:
         in_link = in_link or tag == "a"
         own: list = [0, 0, "", [], 0] if tag in BLOCK_TAGS else block
         text = element.text
-        if text:
+        if text and not text.isspace():
             self._add(own, text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
@@ -364,7 +369,7 @@ class _Walk:
             score += child_score
             prose += child_prose
             tail = child.tail
-            if tail:
+            if tail and not tail.isspace():
                 self._add(own, tail, in_link)
         self.code_depth -= code
         if own is not block:
