@@ -87,15 +87,33 @@ HEADING_TEXT_XPATH = lxml.etree.XPath(
     ".//text()[not(ancestor::button or ancestor::script or ancestor::style or ancestor::svg"
     " or ancestor::noscript)] | .//br"
 )
-PUBLISHED_TEXT_RE = re.compile(
-    r"(?:published|posted|first published|发布(?:时间|日期|于)?|发表(?:时间|于)?|时间|日期)"
-    r"\s*(?:on)?\s*[:：]?\s*",
-    re.I,
+
+
+def _date_label_re(*labels: str) -> re.Pattern[str]:
+    """A date label followed by its separator, searched over the page's whole text.
+
+    The expression opens with a look-ahead for the labels' first letters: a case-insensitive
+    alternation has no first-character test of its own, so without it every alternative is
+    tried at every character of the page. The letters are matched case-insensitively too,
+    exactly as the labels' first letters are; each label starts with a plain character."""
+    initials = "".join(sorted({label[0] for label in labels}))
+    return re.compile(
+        rf"(?=[{initials}])(?:{'|'.join(labels)})\s*(?:on)?\s*[:：]?\s*",
+        re.I,
+    )
+
+
+PUBLISHED_TEXT_RE = _date_label_re(
+    "published",
+    "posted",
+    "first published",
+    "发布(?:时间|日期|于)?",
+    "发表(?:时间|于)?",
+    "时间",
+    "日期",
 )
-MODIFIED_TEXT_RE = re.compile(
-    r"(?:updated|last updated|modified|last modified|更新(?:时间|日期|于)?|修改时间)"
-    r"\s*(?:on)?\s*[:：]?\s*",
-    re.I,
+MODIFIED_TEXT_RE = _date_label_re(
+    "updated", "last updated", "modified", "last modified", "更新(?:时间|日期|于)?", "修改时间"
 )
 REVIEWED_RE = re.compile(
     r"reviewed\s+by\s*[:：]?\s*(?P<name>[^|—–]+?)(?:\s+on\s+|\s*[|—–]|$)", re.I
