@@ -165,6 +165,16 @@ def collapse(text: str) -> str:
 
 def is_skipped(element: lxml.html.HtmlElement, root_chars: int) -> bool:
     """Whether the element is boilerplate or hidden and should be read as if absent."""
+    verdict = skip_verdict(element)
+    if verdict is not None:
+        return verdict
+    return small_share(element, root_chars)
+
+
+def skip_verdict(element: lxml.html.HtmlElement) -> bool | None:
+    """:func:`is_skipped` as far as the element alone tells: ``None`` for a boilerplate-named
+    element, which is skipped only when :func:`small_share` of the root's text, so a caller
+    can leave the root's size unmeasured until an element needs it."""
     tag = element.tag
     if not isinstance(tag, str):
         return True
@@ -175,9 +185,12 @@ def is_skipped(element: lxml.html.HtmlElement, root_chars: int) -> bool:
         return False
     if _hidden_by(element, keys):
         return True
-    return _boilerplate_named(element, keys) and (
-        len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
-    )
+    return None if _boilerplate_named(element, keys) else False
+
+
+def small_share(element: lxml.html.HtmlElement, root_chars: int) -> bool:
+    """Whether the element holds too little of the root's ``root_chars`` to be its content."""
+    return len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
 
 
 def own_text(element: lxml.html.HtmlElement) -> str:
