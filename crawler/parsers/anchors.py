@@ -90,7 +90,7 @@ class Anchor:
     @_lazy
     def text(self) -> str:
         """Visible text, whitespace collapsed."""
-        return " ".join("".join(_printed_texts(self.element)).split())
+        return " ".join(_printed_text(self.element).split())
 
     @_lazy
     def pieces(self) -> tuple[str, ...]:
@@ -294,6 +294,17 @@ def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
             return label, after_link
         element = parent
     return "", False
+
+
+def _printed_text(element: lxml.html.HtmlElement) -> str:
+    """The :func:`_printed_texts` joined. A link without a script inside is read by lxml's
+    ``text_content`` in one call (the same text nodes, more than twice as fast as joining
+    ``itertext``)."""
+    if not len(element):
+        return element.text or ""
+    if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
+        return element.text_content()
+    return "".join(_printed_texts(element))
 
 
 def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
