@@ -479,8 +479,9 @@ class _Walk:
 
         Returns the prose this removes (what elements left out before had not)."""
         self.rejected.add(element)
+        inners = list(element.iter())
         inner_score = inner_prose = 0.0
-        for inner in element.iter():
+        for inner in inners:
             if inner in dead:
                 inner_score += dead[inner]
                 inner_prose += self.removed_prose.get(inner, 0.0)
@@ -490,7 +491,7 @@ class _Walk:
             if ancestor in self.scores:
                 self.scores[ancestor] -= own
             self.prose_lost[ancestor] = self.prose_lost.get(ancestor, 0.0) + own_prose
-        for inner in element.iter():
+        for inner in inners:
             dead[inner] = 0.0
             self.removed_prose.pop(inner, None)
             self.scores.pop(inner, None)
