@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ def extract(paths: tuple[str, ...], url: str | None, jsonl: bool) -> None:
     """
     from crawler.extract import extract_file
 
+    gc.freeze()
     failed = 0
     for path in paths:
         record = extract_file(Path(path), url)

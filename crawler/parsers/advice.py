@@ -22,9 +22,10 @@ from crawler.parsers.advice_blocks import (
     Block,
     collapse,
     content_blocks,
-    is_skipped,
     link_text_chars,
     own_text,
+    skip_verdict,
+    small_share,
 )
 from crawler.parsers.numbering import (
     Marker,
@@ -104,13 +105,18 @@ def advice_lists(
 
 
 def bullet_lists(node: lxml.html.HtmlElement) -> tuple[BulletList, ...]:
-    """The ``<ul>`` lists of the body; navigation-like link lists are left out."""
-    root_chars = len(collapse(node.text_content()))
+    """The ``<ul>`` lists of the body; navigation-like link lists are left out.
+
+    The body's size is read only when it has a list (a third of pages have none)."""
+    uls = list(node.iter("ul"))
+    if not uls:
+        return ()
+    skipped = _Skipped(node)
     lists: list[BulletList] = []
-    for ul in node.iter("ul"):
-        if _in_boilerplate(ul, node, root_chars):
+    for ul in uls:
+        if _in_boilerplate(ul, node, skipped):
             continue
-        items = [li for li in ul if li.tag == "li" and not is_skipped(li, root_chars)]
+        items = [li for li in ul if li.tag == "li" and not skipped(li)]
         texts = tuple(text for text in (own_text(li) for li in items) if text)
         linked = sum(_link_ratio(li) >= LINK_ITEM_RATIO for li in items)
         if texts and linked * 2 <= len(items):
@@ -369,11 +375,32 @@ def _is_reference_or_contents(ol: lxml.html.HtmlElement, heading: str) -> bool:
     return bool(targets) and all(target.startswith("#") for target in targets)
 
 
+class _Skipped:
+    """:func:`is_skipped` within one body, each element judged once (lists nest, and every
+    list's ancestors are asked again) and the body measured only when a verdict needs it."""
+
+    def __init__(self, root: lxml.html.HtmlElement) -> None:
+        self.root = root
+        self.root_chars: int | None = None
+        self.verdicts: dict[lxml.html.HtmlElement, bool] = {}
+
+    def __call__(self, element: lxml.html.HtmlElement) -> bool:
+        verdict = self.verdicts.get(element)
+        if verdict is None:
+            verdict = skip_verdict(element)
+            if verdict is None:
+                if self.root_chars is None:
+                    self.root_chars = len(collapse(self.root.text_content()))
+                verdict = small_share(element, self.root_chars)
+            self.verdicts[element] = verdict
+        return verdict
+
+
 def _in_boilerplate(
-    element: lxml.html.HtmlElement, root: lxml.html.HtmlElement, root_chars: int
+    element: lxml.html.HtmlElement, root: lxml.html.HtmlElement, skipped: _Skipped
 ) -> bool:
     while element is not None and element is not root:
-        if is_skipped(element, root_chars):
+        if skipped(element):
             return True
         element = element.getparent()
     return False

@@ -165,18 +165,32 @@ def collapse(text: str) -> str:
 
 def is_skipped(element: lxml.html.HtmlElement, root_chars: int) -> bool:
     """Whether the element is boilerplate or hidden and should be read as if absent."""
+    verdict = skip_verdict(element)
+    if verdict is not None:
+        return verdict
+    return small_share(element, root_chars)
+
+
+def skip_verdict(element: lxml.html.HtmlElement) -> bool | None:
+    """:func:`is_skipped` as far as the element alone tells: ``None`` for a boilerplate-named
+    element, which is skipped only when :func:`small_share` of the root's text, so a caller
+    can leave the root's size unmeasured until an element needs it."""
     tag = element.tag
     if not isinstance(tag, str):
         return True
     if tag in SKIPPED_TAGS:
         return True
-    if not element.attrib:
+    keys = element.keys()
+    if not keys:
         return False
-    if _hidden(element):
+    if _hidden_by(element, keys):
         return True
-    return _boilerplate_named(element) and (
-        len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
-    )
+    return None if _boilerplate_named(element, keys) else False
+
+
+def small_share(element: lxml.html.HtmlElement, root_chars: int) -> bool:
+    """Whether the element holds too little of the root's ``root_chars`` to be its content."""
+    return len(collapse(element.text_content())) < MAX_BOILERPLATE_SHARE * root_chars
 
 
 def own_text(element: lxml.html.HtmlElement) -> str:
@@ -279,19 +293,23 @@ def _bold_lead(pieces: list[_Piece]) -> str:
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:
-    attributes = element.attrib
-    return bool(attributes) and (
-        "hidden" in attributes
-        or attributes.get("aria-hidden", "").lower() == "true"
-        or bool(HIDDEN_STYLE_RE.search(attributes.get("style", "")))
+    return _hidden_by(element, element.keys())
+
+
+def _hidden_by(element: lxml.html.HtmlElement, keys: list[str]) -> bool:
+    """:func:`_hidden` given the element's attribute names: only those present are read."""
+    return bool(keys) and (
+        "hidden" in keys
+        or ("aria-hidden" in keys and element.get("aria-hidden", "").lower() == "true")
+        or ("style" in keys and bool(HIDDEN_STYLE_RE.search(element.get("style", ""))))
     )
 
 
-def _boilerplate_named(element: lxml.html.HtmlElement) -> bool:
+def _boilerplate_named(element: lxml.html.HtmlElement, keys: list[str]) -> bool:
     """Class or id names a sidebar, menu or widget. A heading's id is an anchor made from its
     own words ("h-4-times-for-social-media"), so only its class counts."""
-    classes = element.get("class")
-    identifier = None if element.tag in HEADING_RANKS else element.get("id")
+    classes = element.get("class") if "class" in keys else None
+    identifier = None if element.tag in HEADING_RANKS or "id" not in keys else element.get("id")
     if classes is None and identifier is None:
         return False
     return _boilerplate_names(f"{classes or ''} {identifier or ''}")

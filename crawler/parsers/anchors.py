@@ -15,11 +15,9 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urldefrag, urlsplit
 
-import lxml.etree
 import lxml.html
 
 from crawler.parsers.urls import join_url
@@ -92,7 +90,7 @@ class Anchor:
     @_lazy
     def text(self) -> str:
         """Visible text, whitespace collapsed."""
-        return " ".join("".join(_printed_texts(self.element)).split())
+        return " ".join(_printed_text(self.element).split())
 
     @_lazy
     def pieces(self) -> tuple[str, ...]:
@@ -166,7 +164,8 @@ def scan_page(
             if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and _hidden(element):
                 continue
             if "class" in keys or "id" in keys:
-                label = f"{element.get('class', '')} {element.get('id', '')}"
+                classes = element.get("class", "") if "class" in keys else ""
+                label = f"{classes} {element.get('id', '') if 'id' in keys else ''}"
                 hit = label_hits.get(label)
                 if hit is None:
                     hit = label_hits[label] = prefilter.search(label.lower()) is not None
@@ -191,9 +190,10 @@ def scan_page(
         if tag == "a":
             _add_anchor(anchors, element, base, context)
             continue
-        stack.extend(
-            zip(element.iterchildren(reversed=True, tag=lxml.etree.Element), repeat(context))
-        )
+        children = element.getchildren()
+        if children:
+            children.reverse()
+            stack.extend([(child, context) for child in children if isinstance(child.tag, str)])
     return PageScan(anchors=anchors, named=named, worded=worded)
 
 
@@ -296,13 +296,25 @@ def text_before(element: lxml.html.HtmlElement) -> tuple[str, bool]:
     return "", False
 
 
+def _printed_text(element: lxml.html.HtmlElement) -> str:
+    """The :func:`_printed_texts` joined. A link without a script inside is read by lxml's
+    ``text_content`` in one call (the same text nodes, more than twice as fast as joining
+    ``itertext``)."""
+    if not len(element):
+        return element.text or ""
+    if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
+        return element.text_content()
+    return "".join(_printed_texts(element))
+
+
 def _printed_texts(element: lxml.html.HtmlElement) -> Iterator[str]:
     """The element's text nodes without those of scripts and styles inside it (a teaser link
     that carries its own lazy-loading ``<script>``). Most links have no child element at all,
     and few a script, so those are answered without walking the link."""
     if not len(element):
-        if element.text:
-            yield element.text
+        text = element.text
+        if text:
+            yield text
         return
     if not any(descendant.tag in SKIPPED_TAGS for descendant in element.iterdescendants()):
         yield from element.itertext()

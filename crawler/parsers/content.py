@@ -39,6 +39,7 @@ from crawler.parsers.content_rules import (
     NOT_FURNITURE,
     STRONG_FURNITURE,
     WEAK_FURNITURE,
+    class_signal,
     furniture_signal,
     is_boilerplate_text,
     is_feedback_label,
@@ -92,7 +93,6 @@ CJK_SCALE = 3
 """One CJK character carries about as much as three Latin letters."""
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 CJK_SAMPLE_CHARS = 4000
-WHITESPACE_RE = re.compile(r"\s+")
 DATELINE_RE = re.compile(
     r"(?:first |last )?(?:published|updated|posted|modified)\b(?: on)?\s*:?"
     r"(?:[^.!?]|\.(?=\s*\d))*\b(?:19|20)\d\d\b",
@@ -245,14 +245,16 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
     if block:
         parts.append("\n")
     link_chars = 0
-    if element.text:
-        parts.append(element.text)
-        link_chars += len(element.text.strip()) if in_link else 0
+    text = element.text
+    if text:
+        parts.append(text)
+        link_chars += len(text.strip()) if in_link else 0
     for child in element:
         link_chars += _emit(child, parts, in_link)
-        if child.tail:
-            parts.append(child.tail)
-            link_chars += len(child.tail.strip()) if in_link else 0
+        tail = child.tail
+        if tail:
+            parts.append(tail)
+            link_chars += len(tail.strip()) if in_link else 0
     if block:
         parts.append("\n")
     return link_chars
@@ -305,9 +307,15 @@ def _is_card(element: lxml.html.HtmlElement) -> bool:
     )
     if linked < CARD_TITLE_LINK_SHARE * len(title):
         return False
-    text = len(WHITESPACE_RE.sub("", element.text_content()))
-    links = sum(len(WHITESPACE_RE.sub("", link.text_content())) for link in element.iter("a"))
+    text = _visible_chars(element.text_content())
+    links = sum(_visible_chars(link.text_content()) for link in element.iter("a"))
     return links >= CARD_MIN_LINK_SHARE * text
+
+
+def _visible_chars(text: str) -> int:
+    """Characters other than whitespace (the same as ``\\s``): split and join, several times
+    faster than removing whitespace with a regular expression."""
+    return len("".join(text.split()))
 
 
 def _teaser_group(
@@ -407,8 +415,9 @@ class _Walk:
                 self.accept_buttons.append(element)
         in_link = in_link or tag == "a"
         own: list = [0, 0, "", [], 0] if tag in BLOCK_TAGS else block
-        if element.text:
-            self._add(own, element.text, in_link)
+        text = element.text
+        if text and not text.isspace():
+            self._add(own, text, in_link)
         score = prose = 0.0
         code = tag in CODE_TAGS
         self.code_depth += code
@@ -416,8 +425,9 @@ class _Walk:
             child_score, child_prose = self.visit(child, own, in_link)
             score += child_score
             prose += child_prose
-            if child.tail:
-                self._add(own, child.tail, in_link)
+            tail = child.tail
+            if tail and not tail.isspace():
+                self._add(own, tail, in_link)
         self.code_depth -= code
         if own is not block:
             weight = self._weight(element, own)
@@ -575,8 +585,9 @@ class _Walk:
 
         Returns the prose this removes (what elements left out before had not)."""
         self.rejected.add(element)
+        inners = list(element.iter())
         inner_score = inner_prose = 0.0
-        for inner in element.iter():
+        for inner in inners:
             if inner in dead:
                 inner_score += dead[inner]
                 inner_prose += self.removed_prose.get(inner, 0.0)
@@ -586,7 +597,7 @@ class _Walk:
             if ancestor in self.scores:
                 self.scores[ancestor] -= own
             self.prose_lost[ancestor] = self.prose_lost.get(ancestor, 0.0) + own_prose
-        for inner in element.iter():
+        for inner in inners:
             dead[inner] = 0.0
             self.removed_prose.pop(inner, None)
             self.scores.pop(inner, None)
@@ -665,9 +676,11 @@ class _Walk:
             return HIDDEN
         if tag in LANDMARK_JUNK_TAGS:
             return STRONG_FURNITURE
-        if "class" in keys or "id" in keys:
-            return furniture_signal(element, discussion)
-        return NOT_FURNITURE
+        return class_signal(
+            element.get("class") if "class" in keys else None,
+            element.get("id") if "id" in keys else None,
+            discussion,
+        )
 
 
 def _player(element: lxml.html.HtmlElement) -> bool:
@@ -682,9 +695,8 @@ def _menu(element: lxml.html.HtmlElement) -> bool:
     the page it fills (a shop's mega menu can outweigh the product it sits over)."""
     if element.tag not in ("nav", "menu"):
         return False
-    text = len(WHITESPACE_RE.sub("", element.text_content()))
-    links = sum(len(WHITESPACE_RE.sub("", link.text_content())) for link in element.iter("a"))
-    return links > MENU_LINK_SHARE * text
+    links = sum(_visible_chars(link.text_content()) for link in element.iter("a"))
+    return links > MENU_LINK_SHARE * _visible_chars(element.text_content())
 
 
 def _item_header(element: lxml.html.HtmlElement, tag: str) -> bool:

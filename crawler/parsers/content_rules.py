@@ -340,7 +340,12 @@ def furniture_signal(element: lxml.html.HtmlElement, discussion: bool = False) -
     On a ``discussion`` page (a declared forum thread or Q&A page) names of comments and
     replies are not furniture: the posts are the content.
     """
-    classes, ident = element.get("class"), element.get("id")
+    return class_signal(element.get("class"), element.get("id"), discussion)
+
+
+def class_signal(classes: str | None, ident: str | None, discussion: bool = False) -> int:
+    """:func:`furniture_signal` from the ``class`` and ``id`` values, for a caller that knows
+    which of the two the element has: reading an attribute costs as much as a cache hit."""
     if not classes and not ident:
         return NOT_FURNITURE
     return _attribute_signal(classes or "", ident or "", discussion)

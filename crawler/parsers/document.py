@@ -27,17 +27,21 @@ STREAMED_SLOTS_XPATH = lxml.etree.XPath(
 BOUNDARY_END = "/$"
 """The comment closing a streamed boundary's loading fallback."""
 
-HTML_PARSER = lxml.html.HTMLParser()
-HTML_PARSER.set_element_class_lookup(
-    lxml.etree.ElementDefaultClassLookup(
-        element=lxml.html.HtmlElement,
-        comment=lxml.html.HtmlComment,
-        pi=lxml.html.HtmlProcessingInstruction,
-        entity=lxml.html.HtmlEntity,
-    )
+ELEMENT_CLASSES = lxml.etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement,
+    comment=lxml.html.HtmlComment,
+    pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
 )
 """lxml.html's own parser picks each element's class in Python (forms, inputs, labels) every time
 an element is touched; the parsers need none of those classes, and this lookup runs in C."""
+HTML_PARSER = lxml.html.HTMLParser()
+HTML_PARSER.set_element_class_lookup(ELEMENT_CLASSES)
+UTF8_HTML_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+UTF8_HTML_PARSER.set_element_class_lookup(ELEMENT_CLASSES)
+"""The decoded text is handed to libxml2 as UTF-8 bytes with the encoding fixed (a ``<meta
+charset>`` in the page is not followed): libxml2 works in UTF-8, and converting the other
+representations of a Python string (Latin-1, UTF-16, UCS-4) costs it more than Python's encoder."""
 MAX_NESTING = 200
 """Deeper elements are flattened into their ancestor at this depth: libxml2 stops at 256, and
 the part parsers' recursion must stay within Python's limit."""
@@ -98,9 +102,13 @@ def load_document(html: bytes, url: str, headers: Mapping[str, str] | None = Non
 
 def _parse(text: str, url: str) -> tuple[lxml.html.HtmlElement, bool]:
     """The tree, and whether libxml2 stopped at its nesting limit (dropping what lay deeper)."""
-    parser = HTML_PARSER
+    markup: str | bytes
     try:
-        tree = lxml.html.document_fromstring(text, parser=parser, base_url=url)
+        markup, parser = text.encode("utf-8"), UTF8_HTML_PARSER
+    except UnicodeEncodeError:
+        markup, parser = text, HTML_PARSER
+    try:
+        tree = lxml.html.document_fromstring(markup, parser=parser, base_url=url)
     except (lxml.etree.ParserError, ValueError) as error:
         raise NotHtml(f"unparsable markup ({error})", url) from error
     too_deep = any(

@@ -99,15 +99,33 @@ HEADING_TEXT_XPATH = lxml.etree.XPath(
     ".//text()[not(ancestor::button or ancestor::script or ancestor::style or ancestor::svg"
     " or ancestor::noscript)] | .//br"
 )
-PUBLISHED_TEXT_RE = re.compile(
-    r"(?:published|posted|first published|发布(?:时间|日期|于)?|发表(?:时间|于)?|时间|日期)"
-    r"\s*(?:on)?\s*[:：]?\s*",
-    re.I,
+
+
+def _date_label_re(*labels: str) -> re.Pattern[str]:
+    """A date label followed by its separator, searched over the page's whole text.
+
+    The expression opens with a look-ahead for the labels' first letters: a case-insensitive
+    alternation has no first-character test of its own, so without it every alternative is
+    tried at every character of the page. The letters are matched case-insensitively too,
+    exactly as the labels' first letters are; each label starts with a plain character."""
+    initials = "".join(sorted({label[0] for label in labels}))
+    return re.compile(
+        rf"(?=[{initials}])(?:{'|'.join(labels)})\s*(?:on)?\s*[:：]?\s*",
+        re.I,
+    )
+
+
+PUBLISHED_TEXT_RE = _date_label_re(
+    "published",
+    "posted",
+    "first published",
+    "发布(?:时间|日期|于)?",
+    "发表(?:时间|于)?",
+    "时间",
+    "日期",
 )
-MODIFIED_TEXT_RE = re.compile(
-    r"(?:updated|last updated|modified|last modified|更新(?:时间|日期|于)?|修改时间)"
-    r"\s*(?:on)?\s*[:：]?\s*",
-    re.I,
+MODIFIED_TEXT_RE = _date_label_re(
+    "updated", "last updated", "modified", "last modified", "更新(?:时间|日期|于)?", "修改时间"
 )
 REVIEWED_RE = re.compile(
     r"reviewed\s+by\s*[:：]?\s*(?P<name>[^|—–]+?)(?:\s+on\s+|\s*[|—–]|$)", re.I
@@ -483,7 +501,7 @@ def _location_label(element: lxml.html.HtmlElement) -> bool:
     """Whether the element's first own text node opens with a "you are here" label."""
     first = element.text
     if first is None:
-        first = next((child.tail for child in element if child.tail is not None), None)
+        first = next((tail for child in element if (tail := child.tail) is not None), None)
     if first is None or first.lstrip(" \t\r\n")[:1] not in LOCATION_INITIALS:
         return False
     opening = XML_SPACE_RE.sub(" ", first).strip(" ")
@@ -623,7 +641,7 @@ def _reviewed_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlEl
     for element in tree.iter(lxml.etree.Element):
         first = element.text
         if first is None:
-            first = next((child.tail for child in element if child.tail is not None), None)
+            first = next((tail for child in element if (tail := child.tail) is not None), None)
         if (
             first is not None
             and REVIEWED_WORDS in first.lower()
@@ -667,8 +685,9 @@ def _pieces_around(
     element: lxml.html.HtmlElement, around: set[lxml.html.HtmlElement], pieces: list[str]
 ) -> None:
     """:func:`_visible_pieces` of an element holding invisible ones somewhere inside."""
-    if element.text is not None:
-        pieces.append(element.text)
+    text = element.text
+    if text is not None:
+        pieces.append(text)
     for child in element:
         tag = child.tag
         if isinstance(tag, str) and tag not in INVISIBLE_TAGS:
@@ -676,8 +695,9 @@ def _pieces_around(
                 _pieces_around(child, around, pieces)
             else:
                 pieces.extend(child.itertext())
-        if child.tail is not None:
-            pieces.append(child.tail)
+        tail = child.tail
+        if tail is not None:
+            pieces.append(tail)
 
 
 def _text(element: lxml.html.HtmlElement | None) -> str:

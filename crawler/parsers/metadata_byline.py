@@ -214,7 +214,7 @@ def _joined(element: lxml.html.HtmlElement) -> str:
 def _pieces(element: lxml.html.HtmlElement) -> Iterator[str]:
     """The element's text in document order, without scripts, styles or comments."""
     for node in element.iter():
-        if isinstance(node.tag, str) and node.tag not in SKIPPED_TAGS and node.text:
-            yield node.text
-        if node is not element and node.tail:
-            yield node.tail
+        if isinstance(node.tag, str) and node.tag not in SKIPPED_TAGS and (text := node.text):
+            yield text
+        if node is not element and (tail := node.tail):
+            yield tail

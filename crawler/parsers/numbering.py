@@ -9,6 +9,7 @@ digit follows it, so "1.5 mg", "13.11.2019", "COVID-19" and "take 2 tablets" sta
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 CHINESE_DIGITS = {
@@ -58,6 +59,9 @@ MARKER_FIRST_CHARS = frozenset("123456789(（第一二三四五六七八九十ST
 POSSIBLE_BOUNDARY_MARKER_RE = re.compile(r"[.:;!?。：；！？]\s*[1-9(（①-⑳第一二三四五六七八九十ST]")
 """A cheap test that a clause end is followed by something a marker could open with: most
 paragraphs have none, and the full marker pattern is slow to try at every position."""
+CLAUSE_END_RE = re.compile(r"[.:;!?。：；！？]")
+"""The characters :data:`BOUNDARY_MARKER_RE` looks behind for: past the text's start, a marker
+can only begin right after one of them."""
 SENTENCE_END_RE = re.compile(r"[.!?](?=[\"'”’)]*(?:\s|$))|[。！？]")
 ABBREVIATION_RE = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|Dr|Mr|Mrs|Ms|Prof|St|approx|incl|No|Fig)|\b[A-Z])$"
@@ -96,7 +100,21 @@ def boundary_markers(text: str) -> tuple[Marker, ...]:
     """Every marker standing at the start of the text or right after a sentence/clause end."""
     if text[:1] not in MARKER_FIRST_CHARS and not POSSIBLE_BOUNDARY_MARKER_RE.search(text):
         return ()
-    return tuple(_marker(match) for match in BOUNDARY_MARKER_RE.finditer(text))
+    return tuple(_marker(match) for match in _boundary_matches(text))
+
+
+def _boundary_matches(text: str) -> Iterator[re.Match[str]]:
+    """``BOUNDARY_MARKER_RE.finditer(text)``, tried only where a match can begin: at the start
+    and after each clause end, instead of at every character of a paragraph that passed the
+    cheap test (most prose does: a capital "S" or "T" after a full stop is enough)."""
+    end = 0
+    for start in (0, *(clause.end() for clause in CLAUSE_END_RE.finditer(text))):
+        if start < end:
+            continue
+        match = BOUNDARY_MARKER_RE.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
 
 
 def first_sentence(text: str) -> str:

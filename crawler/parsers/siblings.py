@@ -17,7 +17,7 @@ it; label words never stay in the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
 import lxml.html
@@ -176,6 +176,9 @@ class _Page:
     navigation: frozenset[lxml.html.HtmlElement]
     """Anchors inside a post-navigation block."""
     cues: _Cues
+    names: dict[lxml.html.HtmlElement, str] = field(compare=False)
+    """Each element's class and id with two-direction names blanked (:func:`_named`), read
+    once for both directions and for the links of one card; shared by the two pages."""
 
 
 def sibling_links(doc: Document, article: bool | None = None) -> Siblings:
@@ -205,8 +208,9 @@ def sibling_links(doc: Document, article: bool | None = None) -> Siblings:
         or anchor.element in navigation
         or (article and anchor.element.get("rel"))
     ]
+    names: dict[lxml.html.HtmlElement, str] = {}
     pages = (
-        _page(doc.url, base, article, labels, scan.worded, navigation, cues)
+        _page(doc.url, base, article, labels, scan.worded, navigation, cues, names)
         for labels in (PREVIOUS, NEXT)
     )
     previous, following = (_sibling(anchors if page.captions else marked, page) for page in pages)
@@ -225,6 +229,7 @@ def _page(
     worded: list[lxml.html.HtmlElement],
     navigation: frozenset[lxml.html.HtmlElement],
     cues: _Cues,
+    names: dict[lxml.html.HtmlElement, str],
 ) -> _Page:
     captions = set()
     for owner in worded:
@@ -236,7 +241,7 @@ def _page(
             owner = parent
         captions.add(owner)
     holders = frozenset(caption.getparent() for caption in captions)
-    return _Page(url, base, article, labels, frozenset(captions), holders, navigation, cues)
+    return _Page(url, base, article, labels, frozenset(captions), holders, navigation, cues, names)
 
 
 def _sibling(anchors: list[Anchor], page: _Page) -> Link | None:
@@ -273,7 +278,7 @@ def _read(anchor: Anchor, page: _Page) -> tuple[int, str] | None:
         return None
     if _label_beside(anchor, page):
         return LABEL_EVIDENCE, _clean(anchor.text)
-    if anchor.element in page.navigation and _named(anchor, labels):
+    if anchor.element in page.navigation and _named(anchor, labels, page.names):
         return CLASS_EVIDENCE, _clean(anchor.text)
     if page.article and anchor.rels & labels.rels:
         return REL_EVIDENCE, _clean(anchor.text)
@@ -362,13 +367,17 @@ def _caption_before(
     return False
 
 
-def _named(anchor: Anchor, labels: _Labels) -> bool:
+def _named(anchor: Anchor, labels: _Labels, known: dict[lxml.html.HtmlElement, str]) -> bool:
     """The link or its card is named for the direction (``nav-previous``, ``post_next``)."""
     element: lxml.html.HtmlElement | None = anchor.element
     for _ in range(CARD_LEVELS + 1):
         if element is None:
             return False
-        names = BOTH_DIRECTIONS_RE.sub(" ", f"{element.get('class', '')} {element.get('id', '')}")
+        names = known.get(element)
+        if names is None:
+            names = known[element] = BOTH_DIRECTIONS_RE.sub(
+                " ", f"{element.get('class', '')} {element.get('id', '')}"
+            )
         if labels.class_name.search(names):
             return True
         element = element.getparent()
