@@ -67,10 +67,12 @@ class BareSpider(Spider):
 
 
 def run_bare(start_url: str) -> None:
-    """Same settings as the crawl, minus the project's own middlewares and pipelines."""
+    """Same settings as the crawl, minus the project's own middlewares, pipelines and scheduler
+    (Scrapy's own keeps pending requests in memory)."""
     settings = build_settings("sqlite://", local=True)
     settings.set("ITEM_PIPELINES", {})
     settings.set("DOWNLOADER_MIDDLEWARES", {})
+    settings.set("SCHEDULER", "scrapy.core.scheduler.Scheduler")
     settings.set("LOG_LEVEL", "ERROR")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
