@@ -4,7 +4,8 @@ It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; se
 :mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
 (listings, pagination, previous/next and related articles), narrowed by the profile's URL
 patterns when it has any, and once that runs dry revisits the archived articles nothing linked
-to (``revisit_urls``): by then the sitemap's ``<lastmod>`` dates have spared the unchanged ones.
+to (``revisit_urls``, any iterable, read only then): by then the sitemap's ``<lastmod>`` dates
+have spared the unchanged ones.
 A page the site answers 304 (see :mod:`crawler.conditional`) is recorded as unchanged and its
 stored copy's links are followed; it is not parsed again. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
@@ -101,7 +102,7 @@ class HealthSpider(Spider):
     def __init__(
         self,
         start_urls: str | list[str] | None = None,
-        revisit_urls: str | list[str] | None = None,
+        revisit_urls: str | Iterable[str] | None = None,
         sitemap: str | bool = True,
         profile: str | SiteProfile | None = None,
         **kwargs: Any,
@@ -114,7 +115,9 @@ class HealthSpider(Spider):
             raise ValueError(
                 "give at least one start URL: -a start_urls=https://site/ or -a profile=site.toml"
             )
-        self.revisit_urls = split_urls(revisit_urls)
+        self.revisit_urls: Iterable[str] = (
+            split_urls(revisit_urls) if isinstance(revisit_urls, str) else revisit_urls or ()
+        )
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
         self.sitemaps = self.site.sitemaps if self.site else []
         self.allowed_domains = (
@@ -165,16 +168,21 @@ class HealthSpider(Spider):
                 )
 
     def revisit_when_idle(self) -> None:
-        """Schedule the archived URLs last; those already crawled are dropped as duplicates."""
-        urls, self.revisit_urls = self.revisit_urls, []
-        if not urls:
-            return
+        """Schedule the archived URLs last; those already crawled are dropped as duplicates.
+
+        ``revisit_urls`` may be read lazily (from the archive, a page at a time): it is iterated
+        once, each URL going to the scheduler's queue as it comes.
+        """
+        urls, self.revisit_urls = self.revisit_urls, ()
         assert self.crawler.engine is not None
+        scheduled = 0
         for url in urls:
             self.crawler.engine.crawl(
                 Request(url, callback=self.page_callback, errback=self.on_error)
             )
-        raise DontCloseSpider
+            scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
