@@ -70,6 +70,10 @@ RECENT_LINKS_MAX = 4096
 sidebars repeat on every page, and each repeat would only be built into a request, fingerprinted
 and dropped by the duplicate filter (counted under its stats key all the same). Bounded, so
 memory stays flat in crawl size; the duplicate filter still catches every older repeat."""
+SITEMAP_PRIORITY = 10
+"""robots.txt and sitemaps are fetched before the pages waiting in the queue: a sitemap's
+``<lastmod>`` dates spare a re-crawl the unchanged pages only if it is read before links have
+reached them (see :mod:`crawler.conditional`), however the queue orders the pages."""
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -157,13 +161,19 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.page_callback, errback=self.on_error)
         if self.use_sitemap and self.sitemaps:
             for url in self.sitemaps:
-                yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+                yield Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_error,
+                    priority=SITEMAP_PRIORITY,
+                )
         elif self.use_sitemap:
             for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
                 yield Request(
                     robots,
                     callback=self.parse_robots,
                     errback=self.on_error,
+                    priority=SITEMAP_PRIORITY,
                     meta={"dont_obey_robotstxt": True},
                 )
 
@@ -195,7 +205,9 @@ class HealthSpider(Spider):
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in listed or [urljoin(response.url, "/sitemap.xml")]:
-            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield Request(
+                url, callback=self.parse_sitemap, errback=self.on_error, priority=SITEMAP_PRIORITY
+            )
 
     def record_fetch(self, fetch: FetchItem) -> None:
         record_fetch(self.crawler, fetch)
@@ -235,7 +247,7 @@ class HealthSpider(Spider):
             meta = {LASTMOD_META: entry["lastmod"]} if entry.get("lastmod") else None
             request = self.follow(response, entry["loc"], callback, meta)
             if request is not None:
-                yield request
+                yield request.replace(priority=SITEMAP_PRIORITY) if index else request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         """An article page: its fetch on record, one article item, its in-site links followed.
