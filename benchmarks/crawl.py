@@ -6,16 +6,20 @@ both alike, at each site size given. Pages are the responses each crawler actual
 (Scrapy's ``downloader/response_count``). Reported per crawler: whole-process wall time (start-up
 included), the crawl's own time (Scrapy's ``elapsed_time_seconds``), pages/s by each, CPU
 milliseconds per page (the process and the children it waited for), peak RSS of the process
-(``ru_maxrss``) and of its whole process tree (its RSS plus its descendants', such as the
-crawl's parse worker, sampled every 0.2 s); then the ratios ours/bare. ``inline`` is the full
-crawl with ``PARSE_WORKERS=0``: every page parsed in the crawl's own process, as before the
-parse worker.
+(its ``VmHWM``, see :func:`timed`) and of its whole process tree (its RSS plus its
+descendants', such as the crawl's parse worker, sampled every 0.2 s); then the ratios
+ours/bare. ``inline`` is the full crawl with ``PARSE_WORKERS=0``: every page parsed in the
+crawl's own process, as before the parse worker. The bare spider uses Scrapy's own scheduler
+(pending requests in memory). Given several sizes, a last table has each crawler's peak RSS at
+every size and its growth per 1,000 pages (the slope from the smallest site to the largest):
+flat memory is about 0.
 
 With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
 and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
 pages/s of each, whether the archives hold the same articles, and any URL fetched twice.
 
     python benchmarks/crawl.py --articles 216,5000 --rounds 2 --scale-out 5000
+    python benchmarks/crawl.py --articles 1000,5000,10000 --rounds 1
 """
 
 from __future__ import annotations
@@ -67,10 +71,12 @@ class BareSpider(Spider):
 
 
 def run_bare(start_url: str) -> None:
-    """Same settings as the crawl, minus the project's own middlewares and pipelines."""
+    """Same settings as the crawl, minus the project's own middlewares, pipelines and scheduler
+    (Scrapy's own keeps pending requests in memory)."""
     settings = build_settings("sqlite://", local=True)
     settings.set("ITEM_PIPELINES", {})
     settings.set("DOWNLOADER_MIDDLEWARES", {})
+    settings.set("SCHEDULER", "scrapy.core.scheduler.Scheduler")
     settings.set("LOG_LEVEL", "ERROR")
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BareSpider)
@@ -136,17 +142,39 @@ def tree_rss_mb(root: int) -> float:
     return total
 
 
+def peak_rss_mb(pid: int) -> float:
+    """Peak RSS of a running process so far, in MB (Linux ``VmHWM``); 0 once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def timed(command: list[str]) -> Timed:
-    """Wall and CPU seconds, peak RSS in MB of the process (``wait4``) and of its tree."""
+    """Wall and CPU seconds, peak RSS in MB of the process and of its tree.
+
+    The process's peak is its own high-water mark (``VmHWM``), read every 0.05 s until it exits,
+    not ``wait4``'s ``ru_maxrss``: Linux starts a child's ``ru_maxrss`` from its parent's at the
+    fork, and this process holds the demo site (about 236 MB at 10,000 articles, more than either
+    crawler), so that figure was this process's size, not the crawler's.
+    """
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
-        peak_tree = [0.0]
+        peak, peak_tree = [0.0], [0.0]
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.2):
-                peak_tree[0] = max(peak_tree[0], tree_rss_mb(child.pid))
+            ticks = 0
+            while not done.wait(0.05):
+                peak[0] = max(peak[0], peak_rss_mb(child.pid))
+                ticks += 1
+                if ticks % 4 == 0:
+                    peak_tree[0] = max(peak_tree[0], tree_rss_mb(child.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -159,7 +187,7 @@ def timed(command: list[str]) -> Timed:
     if os.waitstatus_to_exitcode(status):
         raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command, stdout)
     cpu = usage.ru_utime + usage.ru_stime
-    return Timed(elapsed, cpu, usage.ru_maxrss / 1024, peak_tree[0], stdout)
+    return Timed(elapsed, cpu, peak[0], peak_tree[0], stdout)
 
 
 def run_ours(url: str, db: Path, workers: int | None = None) -> Run:
@@ -184,7 +212,17 @@ def run_bare_child(url: str) -> Run:
     return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb)
 
 
-def compare(articles: int, rounds: int) -> None:
+@dataclass
+class Size:
+    """One crawler's medians at one site size, for the memory summary across sizes."""
+
+    pages: float
+    cpu_ms: float
+    peak_mb: float
+    tree_mb: float
+
+
+def compare(articles: int, rounds: int) -> dict[str, Size]:
     site = build_site(articles=articles)
     runs: dict[str, list[Run]] = {"ours": [], "inline": [], "bare": []}
     with DemoServer(site, slow_delay=0.0) as server, tempfile.TemporaryDirectory() as tmp:
@@ -202,6 +240,7 @@ def compare(articles: int, rounds: int) -> None:
         f"{'pages/s(crawl)':>15} {'CPU ms/page':>12} {'peak MB':>8} {'tree MB':>8}"
     )
     medians = {}
+    sizes = {}
     for name, done in runs.items():
         pages = statistics.median(r.pages for r in done)
         wall = statistics.median(r.wall for r in done)
@@ -210,6 +249,7 @@ def compare(articles: int, rounds: int) -> None:
         peak = max(r.peak_mb for r in done)
         tree = max(r.tree_mb for r in done)
         medians[name] = (pages / wall, pages / crawl, cpu, peak, tree)
+        sizes[name] = Size(pages, cpu, peak, tree)
         print(
             f"{name:<8} {pages:>6.0f} {wall:>7.2f} {crawl:>8.2f} {pages / wall:>8.1f} "
             f"{pages / crawl:>15.1f} {cpu:>12.2f} {peak:>8.0f} {tree:>8.0f}"
@@ -221,6 +261,28 @@ def compare(articles: int, rounds: int) -> None:
             f"ratio {name}/bare: speed {ours[0] / bare[0]:.2f}x whole process, "
             f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
             f"peak RSS {ours[3] / bare[3]:.2f}x process, {ours[4] / bare[4]:.2f}x process tree"
+        )
+    return sizes
+
+
+def memory_summary(by_size: dict[int, dict[str, Size]]) -> None:
+    """Peak RSS of each crawler at each size, and how much it grows per 1,000 pages crawled.
+
+    The growth is the slope from the smallest to the largest site: flat memory is about 0.
+    """
+    print("\npeak RSS by site size (MB; process, and process tree in brackets)")
+    names = list(next(iter(by_size.values())))
+    print(f"{'crawler':<8} " + " ".join(f"{f'{n} art.':>16}" for n in by_size) + "  MB/1,000 pages")
+    for name in names:
+        cells = [by_size[n][name] for n in by_size]
+        first, last = cells[0], cells[-1]
+        pages = max(last.pages - first.pages, 1) / 1000
+        process = (last.peak_mb - first.peak_mb) / pages
+        tree = (last.tree_mb - first.tree_mb) / pages
+        print(
+            f"{name:<8} "
+            + " ".join(f"{f'{c.peak_mb:.0f} ({c.tree_mb:.0f})':>16}" for c in cells)
+            + f"  {process:+.2f} ({tree:+.2f})"
         )
 
 
@@ -298,8 +360,12 @@ def main() -> None:
     if args.bare_url:
         run_bare(args.bare_url)
         return
-    for articles in [int(size) for size in args.articles.split(",") if size]:
-        compare(articles, args.rounds)
+    by_size = {
+        articles: compare(articles, args.rounds)
+        for articles in [int(size) for size in args.articles.split(",") if size]
+    }
+    if len(by_size) > 1:
+        memory_summary(by_size)
     if args.scale_out:
         scale_out(args.scale_out, args.pg, args.redis)
 

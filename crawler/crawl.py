@@ -8,7 +8,7 @@ restarted, so one process runs one crawl.
 from __future__ import annotations
 
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +16,8 @@ from urllib.request import getproxies, proxy_bypass
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from crawler.errors import CrawlError
 from crawler.profiles import SiteProfile
@@ -23,6 +25,8 @@ from crawler.refusals import REFUSED
 from crawler.settings import LOCAL_SITE_SETTINGS, REDIS_SETTINGS
 from crawler.spiders.health import FETCH_ERRORS, PARSE_OUTCOMES, HealthSpider
 from pipelines.archive import REFUSED_START
+from storage import queries
+from storage.db import open_readonly
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ERROR_OUTCOMES = ("not_html", "empty_body", "parse_error")
@@ -67,6 +71,42 @@ def build_settings(
     return settings
 
 
+REVISIT_PAGE = 1000
+"""Archived URLs read per query when the spider schedules its revisits."""
+
+
+@dataclass(frozen=True)
+class ArchivedUrls:
+    """The live articles of the start URLs' sites archived up to article ``upto`` (the newest
+    when the crawl starts: articles the crawl itself adds are not revisited).
+
+    Read from the archive a page at a time as the spider schedules them, once the crawl runs
+    dry: a re-crawl never holds the whole archive's URLs in memory (they were a list of every
+    URL, held from the start of the crawl to its end).
+    """
+
+    archive_url: str
+    start_urls: tuple[str, ...]
+    upto: int
+    page: int = REVISIT_PAGE
+
+    def __iter__(self) -> Iterator[str]:
+        engine = open_readonly(self.archive_url)
+        try:
+            after = 0
+            while rows := self._page(engine, after):
+                yield from (url for _, url in rows)
+                after = rows[-1][0]
+        finally:
+            engine.dispose()
+
+    def _page(self, engine: Engine, after: int) -> list[tuple[int, str]]:
+        with Session(engine) as session:
+            return queries.live_urls_on_hosts(
+                session, self.start_urls, after=after, upto=self.upto, limit=self.page
+            )
+
+
 def is_local(urls: Sequence[str]) -> bool:
     return all(urlsplit(u).hostname in LOCAL_HOSTS for u in urls)
 
@@ -96,7 +136,7 @@ def preflight(urls: Sequence[str]) -> None:
 def run_crawl(
     start_urls: Sequence[str],
     settings: Settings,
-    revisit_urls: Sequence[str] = (),
+    revisit_urls: Iterable[str] = (),
     sitemap: bool = True,
     profile: SiteProfile | None = None,
 ) -> CrawlSummary:
@@ -105,7 +145,7 @@ def run_crawl(
     process.crawl(
         crawler,
         start_urls=list(start_urls),
-        revisit_urls=list(revisit_urls),
+        revisit_urls=revisit_urls,
         sitemap=sitemap,
         profile=profile,
     )

@@ -60,6 +60,10 @@ PARSE_WORKERS = 1 if (os.cpu_count() or 1) > 1 else 0
 a core to spare, so parsing overlaps downloading; 0 parses in the crawl's own process."""
 """Links followed from one page; a page with more is cut and the cut put on record."""
 
+SCHEDULER = "crawler.scheduler.DiskQueueScheduler"
+SCHEDULER_QUEUE_ON_DISK = True
+"""Pending requests in disk queues even without ``JOBDIR``; see :mod:`crawler.scheduler`."""
+
 DUPEFILTER_CLASS = "crawler.dupefilter.BloomDupeFilter"
 DUPEFILTER_CAPACITY = 2_000_000
 DUPEFILTER_FALSE_DROP_RATE = 1e-6

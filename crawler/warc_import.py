@@ -386,9 +386,11 @@ IMPORT_SETTINGS = {
     "CONCURRENT_REQUESTS": 1,
     "LOG_LEVEL": "WARNING",
     "CRAWL_LOCK": False,
+    "SCHEDULER_QUEUE_ON_DISK": False,
 }
 """One capture at a time, in order, answered from the WARC: the crawl's parsing, not its I/O
-(and no site's crawl lock: an import fetches nothing from the site)."""
+(and no site's crawl lock: an import fetches nothing from the site). Captures are read from the
+WARC as they are needed and never followed, so the queue stays short and is kept in memory."""
 
 
 def import_settings(archive_url: str, overrides: dict[str, Any] | None = None) -> Settings:

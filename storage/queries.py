@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage import models as m
@@ -29,14 +29,34 @@ def latest_run(session: Session) -> m.CrawlRun | None:
     return session.scalar(select(m.CrawlRun).order_by(m.CrawlRun.id.desc()).limit(1))
 
 
-def live_urls_on_hosts(session: Session, start_urls: Sequence[str]) -> list[str]:
-    """Known live article URLs on the start URLs' sites, to re-fetch for changes and removals."""
+def live_urls_on_hosts(
+    session: Session,
+    start_urls: Sequence[str],
+    *,
+    after: int = 0,
+    upto: int | None = None,
+    limit: int | None = None,
+) -> list[tuple[int, str]]:
+    """Known live article URLs on the start URLs' sites, to re-fetch for changes and removals.
+
+    ``(article id, URL)`` in id order, ids in ``(after, upto]``, at most ``limit`` of them: a
+    caller reads a large archive a page at a time rather than all its URLs at once.
+    """
     prefixes = {f"{urlsplit(u).scheme}://{urlsplit(u).netloc}/" for u in start_urls}
-    query = select(m.Article.canonical_url).where(
+    query = select(m.Article.id, m.Article.canonical_url).where(
         m.Article.status == "live",
+        m.Article.id > after,
         or_(*(m.Article.canonical_url.startswith(p, autoescape=True) for p in prefixes)),
     )
-    return list(session.scalars(query.order_by(m.Article.id)))
+    if upto is not None:
+        query = query.where(m.Article.id <= upto)
+    rows = session.execute(query.order_by(m.Article.id).limit(limit))
+    return [(article_id, url) for article_id, url in rows]
+
+
+def last_article_id(session: Session) -> int:
+    """The newest article's id (0 for an empty archive): where "archived so far" ends."""
+    return session.scalar(select(func.max(m.Article.id))) or 0
 
 
 def article_by_url(session: Session, url: str) -> m.Article | None:

@@ -220,17 +220,17 @@ def _crawl_unlocked(
     redis_url: str | None,
     site: SiteProfile | None,
 ) -> CrawlSummary:
-    from crawler.crawl import build_settings, is_local, preflight, run_crawl
+    from crawler.crawl import ArchivedUrls, build_settings, is_local, preflight, run_crawl
     from storage import queries
     from storage.db import create_archive_engine
     from storage.runs import finish_run
 
     engine = create_archive_engine(url)
     preflight(urls)
-    revisit_urls: list[str] = []
+    revisit_urls: ArchivedUrls | tuple[()] = ()
     with readonly_session(url) as session:
         if revisit:
-            revisit_urls = queries.live_urls_on_hosts(session, urls)
+            revisit_urls = ArchivedUrls(url, tuple(urls), queries.last_article_id(session))
         interrupted = queries.resumable_run(session, urls) if resume else None
     if resume and interrupted is None:
         click.echo("nothing to resume: no interrupted crawl of these start URLs; starting anew")

@@ -4,7 +4,8 @@ It starts from the given URLs (or a site profile's, ``-a profile=site.toml``; se
 :mod:`crawler.profiles`) and each site's ``sitemap.xml``, follows every in-site link
 (listings, pagination, previous/next and related articles), narrowed by the profile's URL
 patterns when it has any, and once that runs dry revisits the archived articles nothing linked
-to (``revisit_urls``): by then the sitemap's ``<lastmod>`` dates have spared the unchanged ones.
+to (``revisit_urls``, any iterable, read only then): by then the sitemap's ``<lastmod>`` dates
+have spared the unchanged ones.
 A page the site answers 304 (see :mod:`crawler.conditional`) is recorded as unchanged and its
 stored copy's links are followed; it is not parsed again. It records a :class:`FetchItem` for
 every response or failure with :func:`crawler.signals.record_fetch` rather than yielding it, and
@@ -69,6 +70,10 @@ RECENT_LINKS_MAX = 4096
 sidebars repeat on every page, and each repeat would only be built into a request, fingerprinted
 and dropped by the duplicate filter (counted under its stats key all the same). Bounded, so
 memory stays flat in crawl size; the duplicate filter still catches every older repeat."""
+SITEMAP_PRIORITY = 10
+"""robots.txt and sitemaps are fetched before the pages waiting in the queue: a sitemap's
+``<lastmod>`` dates spare a re-crawl the unchanged pages only if it is read before links have
+reached them (see :mod:`crawler.conditional`), however the queue orders the pages."""
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 410, 429, 500, 502, 503, 504]
 FAILURE_REASONS = {
     "TimeoutError": "timeout",
@@ -101,7 +106,7 @@ class HealthSpider(Spider):
     def __init__(
         self,
         start_urls: str | list[str] | None = None,
-        revisit_urls: str | list[str] | None = None,
+        revisit_urls: str | Iterable[str] | None = None,
         sitemap: str | bool = True,
         profile: str | SiteProfile | None = None,
         **kwargs: Any,
@@ -114,7 +119,9 @@ class HealthSpider(Spider):
             raise ValueError(
                 "give at least one start URL: -a start_urls=https://site/ or -a profile=site.toml"
             )
-        self.revisit_urls = split_urls(revisit_urls)
+        self.revisit_urls: Iterable[str] = (
+            split_urls(revisit_urls) if isinstance(revisit_urls, str) else revisit_urls or ()
+        )
         self.use_sitemap = str(sitemap).lower() not in ("0", "false", "no")
         self.sitemaps = self.site.sitemaps if self.site else []
         self.allowed_domains = (
@@ -154,27 +161,38 @@ class HealthSpider(Spider):
             yield Request(url, callback=self.page_callback, errback=self.on_error)
         if self.use_sitemap and self.sitemaps:
             for url in self.sitemaps:
-                yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+                yield Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.on_error,
+                    priority=SITEMAP_PRIORITY,
+                )
         elif self.use_sitemap:
             for robots in sorted({urljoin(u, "/robots.txt") for u in self.start_urls}):
                 yield Request(
                     robots,
                     callback=self.parse_robots,
                     errback=self.on_error,
+                    priority=SITEMAP_PRIORITY,
                     meta={"dont_obey_robotstxt": True},
                 )
 
     def revisit_when_idle(self) -> None:
-        """Schedule the archived URLs last; those already crawled are dropped as duplicates."""
-        urls, self.revisit_urls = self.revisit_urls, []
-        if not urls:
-            return
+        """Schedule the archived URLs last; those already crawled are dropped as duplicates.
+
+        ``revisit_urls`` may be read lazily (from the archive, a page at a time): it is iterated
+        once, each URL going to the scheduler's queue as it comes.
+        """
+        urls, self.revisit_urls = self.revisit_urls, ()
         assert self.crawler.engine is not None
+        scheduled = 0
         for url in urls:
             self.crawler.engine.crawl(
                 Request(url, callback=self.page_callback, errback=self.on_error)
             )
-        raise DontCloseSpider
+            scheduled += 1
+        if scheduled:
+            raise DontCloseSpider
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         """The sitemaps robots.txt lists, else the conventional ``/sitemap.xml``.
@@ -187,7 +205,9 @@ class HealthSpider(Spider):
         if response.status == 200:
             listed = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         for url in listed or [urljoin(response.url, "/sitemap.xml")]:
-            yield Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            yield Request(
+                url, callback=self.parse_sitemap, errback=self.on_error, priority=SITEMAP_PRIORITY
+            )
 
     def record_fetch(self, fetch: FetchItem) -> None:
         record_fetch(self.crawler, fetch)
@@ -227,7 +247,7 @@ class HealthSpider(Spider):
             meta = {LASTMOD_META: entry["lastmod"]} if entry.get("lastmod") else None
             request = self.follow(response, entry["loc"], callback, meta)
             if request is not None:
-                yield request
+                yield request.replace(priority=SITEMAP_PRIORITY) if index else request
 
     def parse_page(self, response: Response) -> Iterator[ArticleItem | Request]:
         """An article page: its fetch on record, one article item, its in-site links followed.

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from crawler.demo.server import DemoServer
 from crawler.demo.site import build_site
-from crawler.parse_worker import ParseWorker
+from crawler.parse_worker import BACKLOG_PER_PROCESS, ParseWorker
 from crawler.parsers import NotHtml, parse_page
 from storage import models as m
 from storage.db import create_archive_engine
@@ -91,6 +91,33 @@ def test_a_killed_worker_is_replaced_and_no_page_is_lost() -> None:
     assert worker.restarts == 1
 
 
+def test_pages_past_the_backlog_are_parsed_inline() -> None:
+    """Downloads outrunning the worker must not pile pages up in memory waiting for it."""
+    worker = ParseWorker(1)
+    pages = [read_case_page(case) for case in CASES] * 4
+    assert worker.wait_started(60)
+    pool = worker._pool
+    assert pool is not None
+    submit, waiting = pool.submit, []
+
+    def counted_submit(*args, **kwargs):  # type: ignore[no-untyped-def]
+        waiting.append(worker.waiting)
+        return submit(*args, **kwargs)
+
+    pool.submit = counted_submit  # type: ignore[method-assign]
+
+    async def parse_together():
+        return await asyncio.gather(*(worker.parse(p, URL, HEADERS, None) for p in pages))
+
+    try:
+        parsed = asyncio.run(parse_together())
+    finally:
+        worker.close()
+    assert parsed == [parse_page(page, URL, HEADERS, None) for page in pages]
+    assert waiting == [1, 2, 3, 4] == list(range(1, BACKLOG_PER_PROCESS + 1))
+    assert worker.waiting == 0
+
+
 def test_pages_are_parsed_inline_until_a_worker_is_up() -> None:
     worker = ParseWorker(1)
     page = read_case_page(CASES[0])
@@ -112,7 +139,7 @@ def test_worker_dies_with_a_crawl_killed_by_sigkill(tmp_path: Path) -> None:
         textwrap.dedent(
             f"""
             import asyncio, time
-            from crawler.parse_worker import ParseWorker
+            from crawler.parse_worker import BACKLOG_PER_PROCESS, ParseWorker
 
             if __name__ == "__main__":
                 worker = ParseWorker(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -98,6 +99,7 @@ def test_normalize_cleans_text_urls_and_hashes_content():
 def test_dedup_drops_repeats_by_url_and_by_content():
     crawler = crawler_with()
     dedup = build_from_crawler(DedupPipeline, crawler)
+    dedup.open_spider()
     normalize = NormalizePipeline()
 
     def run(article):
@@ -110,6 +112,44 @@ def test_dedup_drops_repeats_by_url_and_by_content():
         run(make_article(url="http://mirror/a.html"))
     assert crawler.stats.get_value("healtharchive/dropped/duplicate_url") == 1
     assert crawler.stats.get_value("healtharchive/dropped/duplicate_content") == 1
+    dedup.close_spider()
+
+
+def test_dedup_remembers_every_article_of_a_long_crawl():
+    """Kept on disk, not in a window: the first article is still known after thousands."""
+    crawler = crawler_with()
+    dedup = build_from_crawler(DedupPipeline, crawler)
+    dedup.open_spider()
+    normalize = NormalizePipeline()
+    for number in range(3000):
+        url = f"http://site/{number}.html"
+        body = f"{BODY} Article number {number}."
+        dedup.process_item(
+            normalize.process_item(ArticleItem("k", make_article(url, articleBody=body)))
+        )
+    with pytest.raises(DropItem, match="duplicate_url"):
+        dedup.process_item(
+            normalize.process_item(
+                ArticleItem(
+                    "k", make_article("http://site/print/0.html", canonicalUrl="http://site/0.html")
+                )
+            )
+        )
+    with pytest.raises(
+        DropItem,
+        match=re.escape(
+            "duplicate_content: http://mirror/1.html has the content of http://site/1.html"
+        ),
+    ):
+        dedup.process_item(
+            normalize.process_item(
+                ArticleItem(
+                    "k",
+                    make_article("http://mirror/1.html", articleBody=f"{BODY} Article number 1."),
+                )
+            )
+        )
+    dedup.close_spider()
 
 
 def test_archive_pipeline_writes_batches_and_records_the_run(sqlite_url):
@@ -126,7 +166,10 @@ def test_archive_pipeline_writes_batches_and_records_the_run(sqlite_url):
         body=b"<html></html>",
     )
     article = NormalizePipeline().process_item(ArticleItem("k1", make_article()))
-    article = build_from_crawler(DedupPipeline, crawler).process_item(article)
+    dedup = build_from_crawler(DedupPipeline, crawler)
+    dedup.open_spider()
+    article = dedup.process_item(article)
+    dedup.close_spider()
     record_fetch(crawler, fetch)
     pipeline.process_item(article)
     engine = create_archive_engine(sqlite_url)
