@@ -57,20 +57,18 @@ class ArchivedPagesMiddleware:
         self.stats = crawler.stats
         self.engine = open_readonly(crawler.settings.get("ARCHIVE_URL"))
         with Session(self.engine) as session:
-            self.pages = queries.archived_pages(session, queries.run_chain(session, run_id))
+            self.run_ids = queries.run_chain(session, run_id)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivedPagesMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> Response | None:
-        page = self.pages.pop(request.url, None)
-        if page is None:
-            return None
-        final_url, content_type, sha256 = page
-        if sha256 is None:
-            return None
         with Session(self.engine) as session:
+            page = queries.archived_page(session, self.run_ids, request.url)
+            if page is None:
+                return None
+            final_url, content_type, sha256 = page
             body = queries.blob_body(session, sha256)
         self.stats.inc_value("healtharchive/resume/from_archive")
         headers = {"Content-Type": content_type} if content_type else {}

@@ -142,18 +142,29 @@ def run_chain(session: Session, run_id: int) -> list[int]:
     return chain
 
 
-def archived_pages(
-    session: Session, run_ids: Sequence[int]
-) -> dict[str, tuple[str, str, str | None]]:
-    """URL -> (final URL, content type, blob hash) of the runs' successful fetches."""
-    rows = session.execute(
-        select(m.Fetch.url, m.Fetch.final_url, m.Fetch.content_type, m.Fetch.blob_sha256).where(
+def archived_page(
+    session: Session, run_ids: Sequence[int], url: str
+) -> tuple[str, str, str] | None:
+    """(final URL, content type, blob hash) of the runs' newest successful fetch of ``url``.
+
+    One indexed lookup per URL rather than a table of the whole interrupted run in memory: a
+    resumed crawl of a large site holds nothing per archived page.
+    """
+    row = session.execute(
+        select(m.Fetch.final_url, m.Fetch.content_type, m.Fetch.blob_sha256)
+        .where(
+            m.Fetch.url == url,
             m.Fetch.crawl_run_id.in_(list(run_ids)),
             m.Fetch.status == 200,
             m.Fetch.blob_sha256.is_not(None),
         )
-    )
-    return {url: (final, ctype or "", sha) for url, final, ctype, sha in rows}
+        .order_by(m.Fetch.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    final_url, content_type, sha256 = row
+    return final_url, content_type or "", sha256
 
 
 def blob_body(session: Session, sha256: str) -> bytes:
