@@ -161,10 +161,9 @@ def archived_page(
         .order_by(m.Fetch.id.desc())
         .limit(1)
     ).first()
-    if row is None:
+    if row is None or row.blob_sha256 is None:
         return None
-    final_url, content_type, sha256 = row
-    return final_url, content_type or "", sha256
+    return row.final_url, row.content_type or "", row.blob_sha256
 
 
 def blob_body(session: Session, sha256: str) -> bytes:

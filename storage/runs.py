@@ -8,6 +8,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from storage import models as m
+from storage.summaries import compact_summaries
 from storage.tables import now
 
 
@@ -34,12 +35,14 @@ def start_run(
 
 
 def finish_run(engine: Engine, run_id: int, status: str, stats: dict[str, object]) -> None:
+    """Close the run; the summary rows of writers that have ended are folded on the way."""
     with Session(engine) as session, session.begin():
         session.execute(
             update(m.CrawlRun)
             .where(m.CrawlRun.id == run_id)
             .values(status=status, finished_at=now(), stats=stats)
         )
+        compact_summaries(session.connection())
 
 
 def record_overlap(engine: Engine, spider: str, start_urls: Sequence[str], lock: str) -> int:

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import re
 import sqlite3
+import time
 from contextlib import closing
 from typing import Any
 
@@ -28,6 +29,7 @@ from storage import models as m
 from storage.db import create_archive_engine
 from storage.generate import generate_archive
 from storage.reextract import replace_extracted, stored_pages
+from storage.runs import finish_run
 
 from .test_archive import article, crawl, engine, fetch, prose, record, writer  # noqa: F401
 
@@ -262,6 +264,51 @@ def test_two_writers_on_postgresql_never_wait_for_each_other(postgres_url):
     with archive.connect() as conn:
         slots = conn.scalar(text("SELECT count(DISTINCT slot) FROM summary_articles"))
     assert slots == 2
+    archive.dispose()
+
+
+def test_ended_writers_rows_fold_into_slot_zero_when_a_run_finishes(postgres_url):
+    """Each connection that wrote leaves rows of its own; when a run finishes, those of
+    connections that have ended are folded into slot 0, the counts unchanged, a live
+    writer's rows left where they are."""
+    archive = create_archive_engine(postgres_url)
+    for n in range(3):
+        crawl(archive, {f"http://health.example/f{n}.html": prose(n)})
+        archive.dispose()
+    live = archive.connect()
+    live_slot = live.scalar(text("SELECT pg_backend_pid()"))
+    live.execute(
+        text(
+            "INSERT INTO fetches (key, crawl_run_id, url, final_url, status, fetched_at) "
+            "VALUES ('live', :run, :url, :url, 404, now())"
+        ),
+        {"run": writer(archive).run_id, "url": "http://health.example/gone.html"},
+    )
+    live.commit()
+    with archive.connect() as conn:
+        for _ in range(100):
+            ended = conn.scalar(
+                text(
+                    "SELECT count(*) FROM summary_articles WHERE slot <> :live "
+                    "AND slot IN (SELECT pid FROM pg_stat_activity)"
+                ),
+                {"live": live_slot},
+            )
+            if not ended:
+                break
+            time.sleep(0.05)
+        before = conn.scalar(text("SELECT count(*) FROM summary_articles"))
+    assert before == 3
+
+    finish_run(archive, writer(archive).run_id, "finished", {})
+    expected = assert_summaries_exact(archive)
+    assert expected["articles"] == {("http://health.example", "en", "live"): (3, 3, 6)}
+    with archive.connect() as conn:
+        article_slots = set(conn.scalars(text("SELECT slot FROM summary_articles")))
+        failure_slots = set(conn.scalars(text("SELECT slot FROM summary_failures")))
+    assert article_slots == {0}
+    assert failure_slots == {live_slot}
+    live.close()
     archive.dispose()
 
 
