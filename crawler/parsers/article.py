@@ -12,17 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crawler.parsers.advice import advice_lists, bullet_lists
-from crawler.parsers.article_kind import DISCUSSION_PAGE_TYPES, judge
+from crawler.parsers.article_kind import judge
 from crawler.parsers.content import ContentProfile, MainContent, main_content
 from crawler.parsers.document import Document, load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.links import page_links
 from crawler.parsers.metadata import declares_article, extract_metadata
+from crawler.parsers.metadata_jsonld import DISCUSSION_PAGE_TYPES, SINGLE_ITEM_PAGE_TYPES
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
-
-SINGLE_ITEM_TYPES = frozenset({"product"})
-"""Declared types presenting one item: read whole, they still lose other items' cards."""
 
 PARSER_VERSION = "5"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
@@ -74,7 +72,7 @@ def _article(doc: Document, profile: ContentProfile | None) -> Article:
     content = main_content(doc, profile, discussion=discussion)
     decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
     if not decision.is_article and profile is None:
-        single_item = (meta.pageType or "").lower() in SINGLE_ITEM_TYPES
+        single_item = (meta.pageType or "").lower() in SINGLE_ITEM_PAGE_TYPES
         content = main_content(doc, whole_page=True, discussion=discussion, single_item=single_item)
     return Article(
         url=url,
