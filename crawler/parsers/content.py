@@ -282,10 +282,10 @@ def _generic_node(
         return container, _clean_copy(container, walk.rejected), 0
     if whole_page:
         return container, _clean_copy(container, walk.rejected | walk.notices | walk.cards), 0
-    cut = _teaser_group(container, walk.teasers)
     left_out = walk.rejected | walk.link_blocks | walk.notices
+    cut = _teaser_group(container, walk.teasers, left_out)
     cards = _kept(container, walk.cards - walk.rejected, left_out)
-    teasers = max(len(cards), len(_kept(container, cut, left_out)))
+    teasers = max(len(cards), len(cut))
     return container, _clean_copy(container, left_out | walk.cards | cut), teasers
 
 
@@ -319,14 +319,28 @@ def _visible_chars(text: str) -> int:
 
 
 def _teaser_group(
-    container: lxml.html.HtmlElement, teasers: list[lxml.html.HtmlElement]
+    container: lxml.html.HtmlElement,
+    teasers: list[lxml.html.HtmlElement],
+    left_out: set[lxml.html.HtmlElement],
 ) -> set[lxml.html.HtmlElement]:
-    """Blocks cut with an ellipsis inside the container, when there are several of them.
+    """Blocks cut with an ellipsis inside the container and outside the blocks left out of it,
+    when the container holds several of them.
 
-    One paragraph trailing off with "..." is prose; a run of them is a teaser list.
+    One paragraph trailing off with "..." is prose; a run of them is a teaser list. Those inside
+    a left-out block count towards the run but go with that block.
     """
-    inside = _inside(container, teasers)
-    return inside if len(inside) >= TEASER_GROUP else set()
+    inside = 0
+    kept = set()
+    for teaser in teasers:
+        covered = False
+        for ancestor in teaser.iterancestors():
+            if ancestor is container:
+                inside += 1
+                if not covered:
+                    kept.add(teaser)
+                break
+            covered = covered or ancestor in left_out
+    return kept if inside >= TEASER_GROUP else set()
 
 
 def _kept(
@@ -348,12 +362,6 @@ def _kept(
             if ancestor in left_out:
                 break
     return kept
-
-
-def _inside(
-    container: lxml.html.HtmlElement, elements: Iterable[lxml.html.HtmlElement]
-) -> set[lxml.html.HtmlElement]:
-    return {e for e in elements if any(a is container for a in e.iterancestors())}
 
 
 class _Walk:
