@@ -9,20 +9,18 @@ Every HTML page gets its main text; whether it is an article is a separate, type
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crawler.parsers.advice import advice_lists, bullet_lists
-from crawler.parsers.article_kind import DISCUSSION_PAGE_TYPES, judge
-from crawler.parsers.content import ContentProfile, MainContent, main_content
+from crawler.parsers.article_kind import judge
+from crawler.parsers.content import ContentProfile, MainContent, Reading, main_content
 from crawler.parsers.document import Document, load_document
 from crawler.parsers.errors import EmptyBody, NotAnArticle
 from crawler.parsers.links import page_links
 from crawler.parsers.metadata import declares_article, extract_metadata
+from crawler.parsers.metadata_jsonld import DISCUSSION_PAGE_TYPES, SINGLE_ITEM_PAGE_TYPES
 from crawler.parsers.records import AdviceItem, Article
 from crawler.parsers.siblings import sibling_links
-
-SINGLE_ITEM_TYPES = frozenset({"product"})
-"""Declared types presenting one item: read whole, they still lose other items' cards."""
 
 PARSER_VERSION = "5"
 """Bump whenever a change alters extracted output, so ``reparse`` knows what is stale."""
@@ -70,12 +68,13 @@ def _article(doc: Document, profile: ContentProfile | None) -> Article:
     url = doc.url
     meta = extract_metadata(doc)
     siblings = sibling_links(doc, declares_article(doc, meta.pageType))
-    discussion = (meta.pageType or "").lower() in DISCUSSION_PAGE_TYPES
-    content = main_content(doc, profile, discussion=discussion)
+    declared = (meta.pageType or "").lower()
+    reading = Reading(discussion=declared in DISCUSSION_PAGE_TYPES)
+    content = main_content(doc, profile, reading)
     decision = judge(content, meta.pageType, bool(meta.datePublished or meta.authors))
     if not decision.is_article and profile is None:
-        single_item = (meta.pageType or "").lower() in SINGLE_ITEM_TYPES
-        content = main_content(doc, whole_page=True, discussion=discussion, single_item=single_item)
+        whole = replace(reading, whole_page=True, single_item=declared in SINGLE_ITEM_PAGE_TYPES)
+        content = main_content(doc, reading=whole)
     return Article(
         url=url,
         canonicalUrl=meta.canonicalUrl or url,

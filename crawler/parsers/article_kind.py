@@ -15,6 +15,7 @@ import re
 import lxml.html
 
 from crawler.parsers.content import MainContent
+from crawler.parsers.metadata_jsonld import DISCUSSION_PAGE_TYPES, LISTING_PAGE_TYPES
 from crawler.parsers.records import ArticleDecision, ArticleSignals
 
 ARTICLE_PAGE_TYPES = frozenset(
@@ -31,22 +32,6 @@ ARTICLE_PAGE_TYPES = frozenset(
         "opinionnewsarticle",
     }
 )
-LISTING_PAGE_TYPES = frozenset(
-    {
-        "collectionpage",
-        "itemlist",
-        "searchresultspage",
-        "profilepage",
-        "product",
-        "qapage",
-        "discussionforumposting",
-    }
-)
-"""Declared types that mean "not an article". ``website`` is not among them: many templates put
-``og:type=website`` on every page, so such pages are judged by their text like undeclared ones."""
-DISCUSSION_PAGE_TYPES = frozenset({"discussionforumposting", "qapage"})
-"""Declared forum threads and Q&A pages: their posts, often classed as comments, are the page's
-content, and they are not articles."""
 MIN_BODY_CHARS = 400
 """Undeclared pages with less main text and no headline over it are stubs or listings."""
 WEBSITE_FACTOR = 2

@@ -149,6 +149,24 @@ class ContentProfile:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """How the page is read, from what it declares and whether it was judged an article."""
+
+    whole_page: bool = False
+    """The page is not an article (a listing, a product, a forum thread): its teasers and linked
+    items are what a reader came for, so they are kept and weighed."""
+    discussion: bool = False
+    """The page declares itself a forum thread or Q&A page, whose posts are named like comments."""
+    single_item: bool = False
+    """The page presents one item (a product); read whole, it still loses other items' teaser
+    cards ("You may also like")."""
+
+
+AS_ARTICLE = Reading()
+"""A page read for its one article, declaring nothing that changes how."""
+
+
+@dataclass(frozen=True)
 class MainContent:
     node: lxml.html.HtmlElement
     """A cleaned copy of the main-content subtree; block structure (lists, headings) is kept."""
@@ -165,23 +183,15 @@ class MainContent:
 def main_content(
     doc: Document,
     profile: ContentProfile | None = None,
-    whole_page: bool = False,
-    discussion: bool = False,
-    single_item: bool = False,
+    reading: Reading = AS_ARTICLE,
 ) -> MainContent:
-    """Find, copy and clean the main content of ``doc``; ``doc.tree`` is left untouched.
-
-    ``whole_page`` reads a page that is not an article (a listing, a product, a forum thread):
-    its teasers and linked items are what a reader came for, so they are kept and weighed.
-    ``discussion``: the page declares itself a forum thread or Q&A page, whose posts are named
-    like comments. ``single_item``: the page presents one item (a product); read whole, it
-    still loses other items' teaser cards ("You may also like").
-    """
+    """Find, copy and clean the main content of ``doc``, read as ``reading`` says;
+    ``doc.tree`` is left untouched."""
     found = _profiled_node(doc, profile) if profile is not None else None
     if found is not None:
         origin, node, teasers = (*found, 0)
     else:
-        origin, node, teasers = _generic_node(doc.tree, whole_page, discussion, single_item)
+        origin, node, teasers = _generic_node(doc.tree, reading)
     text, link_chars = serialize(node)
     return MainContent(
         node=node,
@@ -261,31 +271,26 @@ def _emit(element: lxml.html.HtmlElement, parts: list[str], in_link: bool) -> in
 
 
 def _generic_node(
-    tree: lxml.html.HtmlElement,
-    whole_page: bool = False,
-    discussion: bool = False,
-    single_item: bool = False,
+    tree: lxml.html.HtmlElement, reading: Reading
 ) -> tuple[lxml.html.HtmlElement, lxml.html.HtmlElement, int]:
     """The chosen container, its cleaned copy and how many teasers were cut from it."""
     body = tree.find("body")
     root = body if body is not None else tree
-    walk = _Walk(root, whole_page, discussion=discussion, single_item=single_item)
+    walk = _Walk(root, reading)
     _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     if not prose and root.find(".//noscript") is not None:
         junk_tags = ALWAYS_JUNK_TAGS - {"noscript"}
-        walk = _Walk(
-            root, whole_page, junk_tags=junk_tags, discussion=discussion, single_item=single_item
-        )
+        walk = _Walk(root, reading, junk_tags=junk_tags)
         _, prose = walk.visit(root, [0, 0, "", [], 0], in_link=False)
     container = walk.choose(root, prose)
     if not prose:
         return container, _clean_copy(container, walk.rejected), 0
-    if whole_page:
+    if reading.whole_page:
         return container, _clean_copy(container, walk.rejected | walk.notices | walk.cards), 0
-    cut = _teaser_group(container, walk.teasers)
     left_out = walk.rejected | walk.link_blocks | walk.notices
+    cut = _teaser_group(container, walk.teasers, left_out)
     cards = _kept(container, walk.cards - walk.rejected, left_out)
-    teasers = max(len(cards), len(_kept(container, cut, left_out)))
+    teasers = max(len(cards), len(cut))
     return container, _clean_copy(container, left_out | walk.cards | cut), teasers
 
 
@@ -319,14 +324,28 @@ def _visible_chars(text: str) -> int:
 
 
 def _teaser_group(
-    container: lxml.html.HtmlElement, teasers: list[lxml.html.HtmlElement]
+    container: lxml.html.HtmlElement,
+    teasers: list[lxml.html.HtmlElement],
+    left_out: set[lxml.html.HtmlElement],
 ) -> set[lxml.html.HtmlElement]:
-    """Blocks cut with an ellipsis inside the container, when there are several of them.
+    """Blocks cut with an ellipsis inside the container and outside the blocks left out of it,
+    when the container holds several of them.
 
-    One paragraph trailing off with "..." is prose; a run of them is a teaser list.
+    One paragraph trailing off with "..." is prose; a run of them is a teaser list. Those inside
+    a left-out block count towards the run but go with that block.
     """
-    inside = _inside(container, teasers)
-    return inside if len(inside) >= TEASER_GROUP else set()
+    inside = 0
+    kept = set()
+    for teaser in teasers:
+        covered = False
+        for ancestor in teaser.iterancestors():
+            if ancestor is container:
+                inside += 1
+                if not covered:
+                    kept.add(teaser)
+                break
+            covered = covered or ancestor in left_out
+    return kept if inside >= TEASER_GROUP else set()
 
 
 def _kept(
@@ -350,12 +369,6 @@ def _kept(
     return kept
 
 
-def _inside(
-    container: lxml.html.HtmlElement, elements: Iterable[lxml.html.HtmlElement]
-) -> set[lxml.html.HtmlElement]:
-    return {e for e in elements if any(a is container for a in e.iterancestors())}
-
-
 class _Walk:
     """One bottom-up pass scoring every container and noting what to leave out.
 
@@ -368,14 +381,11 @@ class _Walk:
     def __init__(
         self,
         root: lxml.html.HtmlElement,
-        whole_page: bool = False,
+        reading: Reading,
         junk_tags: frozenset[str] = ALWAYS_JUNK_TAGS,
-        discussion: bool = False,
-        single_item: bool = False,
     ) -> None:
-        self.whole_page = whole_page
-        self.discussion = discussion
-        self.cut_cards = not whole_page or single_item
+        self.reading = reading
+        self.cut_cards = not reading.whole_page or reading.single_item
         """Other articles' or items' teaser cards are cut, except from a listing read whole."""
         self.junk_tags = junk_tags
         """Tags never walked. ``<noscript>`` is one, except on a page whose only text is there:
@@ -451,9 +461,11 @@ class _Walk:
                 self.labels.append(element)
         self.totals[element] = (score, prose)
         signal = (
-            self._suspicion(element, tag, self.discussion) if not self.code_depth else NOT_FURNITURE
+            NOT_FURNITURE
+            if self.code_depth
+            else self._suspicion(element, tag, self.reading.discussion)
         )
-        if signal == STRONG_FURNITURE and self.whole_page and _item_header(element, tag):
+        if signal == STRONG_FURNITURE and self.reading.whole_page and _item_header(element, tag):
             signal = furniture_signal(element) if element.keys() else NOT_FURNITURE
         elif signal == NOT_FURNITURE and prose < PLAYER_MAX_PROSE and tag in PLAYER_TAGS:
             signal = STRONG_FURNITURE if _player(element) else NOT_FURNITURE
@@ -561,8 +573,8 @@ class _Walk:
         """
         found = []
         for heading in self.labels:
-            if self.whole_page and (
-                self.discussion or not is_feedback_label(heading.text_content())
+            if self.reading.whole_page and (
+                self.reading.discussion or not is_feedback_label(heading.text_content())
             ):
                 continue
             parent = heading.getparent()
@@ -653,8 +665,8 @@ class _Walk:
             self.notices.add(element)
             return -float(chars)
         if link_chars > LINK_DENSE * chars:
-            return LISTING_LINK_WEIGHT * chars if self.whole_page else -float(chars)
-        if end.endswith(TEASER_ENDS) and not self.whole_page:
+            return LISTING_LINK_WEIGHT * chars if self.reading.whole_page else -float(chars)
+        if end.endswith(TEASER_ENDS) and not self.reading.whole_page:
             self.teasers.append(element)
             return 0.0
         if chars >= PROSE_MIN_CHARS or (chars >= SENTENCE_MIN_CHARS and end[-1] in SENTENCE_END):

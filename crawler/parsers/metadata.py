@@ -27,6 +27,8 @@ from crawler.parsers.metadata_byline import (
 from crawler.parsers.metadata_dates import find_date
 from crawler.parsers.metadata_jsonld import (
     ARTICLE_TYPES,
+    COLLECTION_PAGE_TYPES,
+    PAGE_LEVEL_TYPES,
     first_value,
     jsonld_objects,
     main_entity,
@@ -37,21 +39,8 @@ from crawler.parsers.metadata_jsonld import (
 from crawler.parsers.records import Metadata
 from crawler.parsers.urls import join_url
 
-LISTING_TYPES = frozenset(
-    {"website", "collectionpage", "itemlist", "searchresultspage", "profilepage"}
-)
-PAGE_LEVEL_TYPES = frozenset(
-    {
-        "product",
-        "collectionpage",
-        "searchresultspage",
-        "profilepage",
-        "qapage",
-        "discussionforumposting",
-    }
-)
-"""JSON-LD types that say what the whole page is, wherever they sit in its objects: more telling
-than ``og:type=website``, which templates put on every page."""
+LISTING_TYPES = COLLECTION_PAGE_TYPES | {"itemlist", "website"}
+"""Types whose ``rel=next`` leads to the listing's next page, not to the next article."""
 PUBLISHED_META = (
     "article:published_time",
     "og:published_time",

@@ -36,6 +36,19 @@ ARTICLE_TYPES = frozenset(
         "techarticle",
     }
 )
+DISCUSSION_PAGE_TYPES = frozenset({"discussionforumposting", "qapage"})
+"""Forum threads and Q&A pages: their posts, often classed as comments, are the page's
+content, and they are not articles."""
+SINGLE_ITEM_PAGE_TYPES = frozenset({"product"})
+"""Pages presenting one item: read whole, they still lose other items' cards."""
+COLLECTION_PAGE_TYPES = frozenset({"collectionpage", "searchresultspage", "profilepage"})
+"""Pages gathering other pages: a section, search results, a person's posts."""
+PAGE_LEVEL_TYPES = COLLECTION_PAGE_TYPES | SINGLE_ITEM_PAGE_TYPES | DISCUSSION_PAGE_TYPES
+"""Types that say what the whole page is, wherever they sit in its objects: more telling than
+``og:type=website``, which templates put on every page."""
+LISTING_PAGE_TYPES = PAGE_LEVEL_TYPES | {"itemlist"}
+"""Declared types that mean "not an article". ``website`` is not among them: many templates put
+``og:type=website`` on every page, so such pages are judged by their text like undeclared ones."""
 NESTED_ENTITY_KEYS = ("mainEntity", "mainEntityOfPage")
 
 
