@@ -6,9 +6,10 @@ weighing ten times body matches), PostgreSQL by ``ts_rank`` (title weight A, bod
 the same tokens. Only the top ``limit`` hits are read back, and their snippets are cut and
 highlighted here from the stored text, so they are identical on both backends.
 
-A one-word query for one of the archive's most common words is answered from that word's ranked
-list (:mod:`storage.search_lists`) when the list provably holds the top ``limit``: the same
-articles in the same order as the full index, without scoring every article holding the word.
+A one-word query for one of the archive's most common words or prefixes (``sle*``) is answered
+from its ranked list (:mod:`storage.search_lists`) when the list provably holds the top
+``limit``: the same articles in the same order as the full index, without scoring every article
+holding the word.
 On SQLite, a query of several such words is answered from the union of their lists when a
 bound proves no other article can enter the top ``limit`` (:func:`_several`); on PostgreSQL
 it goes to the full index, whose AND rank no per-word list bounds.
@@ -182,7 +183,7 @@ def _listed(
 
 def list_key(terms: list[Term]) -> str | None:
     """The ranked list a query could be answered from: its one word, or its one prefix as
-    ``sle*`` (lists of prefixes exist on SQLite only), else ``None``."""
+    ``sle*``, else ``None``."""
     if len(terms) != 1 or len(terms[0].tokens) != 1:
         return None
     token = terms[0].tokens[0]

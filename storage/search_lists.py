@@ -16,9 +16,16 @@ then grow a little beyond :data:`LIST_SIZE`, never lose the property; :func:`bui
 starts them afresh (``healtharchive build-search-lists``, run by the migration that added them
 and by ``generate-archive``).
 
-On SQLite a prefix of at least :data:`PREFIX_MIN` characters found in as many articles (``sle*``)
-has a list too, under the key ``sle*``: FTS5 scores a prefix as one phrase whose hits are all the
-words it starts, so its impact is bm25's with those hits added up, and no per-word list bounds it.
+A prefix of at least :data:`PREFIX_MIN` characters found in as many articles (``sle*``) has a
+list too, under the key ``sle*``: both backends score a prefix from all the words it starts
+taken together (FTS5 as one phrase whose hits are added up, ``ts_rank`` over every matching
+lexeme's positions), so its impact is again a per-article value, and no per-word list bounds it.
+On SQLite the build counts each prefix's articles exactly. On PostgreSQL ``ts_stat`` counts
+lexemes, not prefixes: the sum of the counts of the lexemes a prefix starts over-counts the
+articles with two of them, so it only picks candidates, and the build's ranked pass counts
+each candidate's articles and drops those under :data:`COMMON_DF`, giving the same lists as
+SQLite. (A list kept for such a prefix would still be exact: like any list, it holds the
+articles above its floor, and when it holds all of them its floor is 0.)
 
 A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
 (or the list holds every article with the word): those ``k`` are then provably the best ``k``.
@@ -121,17 +128,29 @@ def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -
 INSERT_ENTRY = text(
     "INSERT INTO search_top (token, article_id, impact) VALUES (:token, :article_id, :impact)"
 )
+POSTGRES_SCORED = """
+SELECT k.token, s.article_id, k.floor,
+       ts_rank(s.document, CAST(
+           CASE WHEN k.token LIKE '%*' THEN quote_literal(left(k.token, -1)) || ':*'
+                ELSE quote_literal(k.token) END AS tsquery)) AS impact
+FROM article_search s
+CROSS JOIN LATERAL (
+    SELECT DISTINCT c.token, c.floor
+    FROM unnest(s.document) AS u
+    CROSS JOIN LATERAL generate_series(0, length(u.lexeme)) AS n
+    JOIN search_common c
+      ON c.token = CASE WHEN n = 0 THEN u.lexeme ELSE left(u.lexeme, n) || '*' END
+) k
+"""
+"""Each search row's impact for every list it belongs to: the list of each of its lexemes,
+and the list of each prefix that starts one of them (``n`` characters and a ``*``; ``n = 0``
+stands for the lexeme itself). The query is the one :func:`storage.search_text.tsquery` gives
+the full index (``'sle':*`` for ``sle*``), so ``ts_rank`` is its very number; an article with
+several words of a prefix (``sleep``, ``sleepy``) counts once."""
 POSTGRES_ENTER = text(
-    """
+    f"""
     INSERT INTO search_top (token, article_id, impact)
-    SELECT e.token, e.article_id, e.impact FROM (
-        SELECT c.token, s.article_id, c.floor,
-               ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
-        FROM article_search s
-        CROSS JOIN LATERAL unnest(s.document) AS u
-        JOIN search_common c ON c.token = u.lexeme
-        WHERE s.article_id IN :ids
-    ) e
+    SELECT e.token, e.article_id, e.impact FROM ({POSTGRES_SCORED} WHERE s.article_id IN :ids) e
     WHERE e.impact > e.floor
     """
 ).bindparams(bindparam("ids", expanding=True))
@@ -282,31 +301,45 @@ def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:
 
 
 def _build_postgres(connection: Connection) -> int:
+    # ts_stat counts each lexeme's articles; a prefix's count is bounded by the sum over the
+    # lexemes it starts (an article with two of them counts twice), so every common prefix is
+    # a candidate here, and the ranked pass below counts each one exactly.
     connection.execute(
         text(
             """
+            WITH stat AS (SELECT word, ndoc FROM ts_stat('SELECT document FROM article_search'))
             INSERT INTO search_common (token, floor, idf, avgdl)
-            SELECT word, 0, 0, 0 FROM ts_stat('SELECT document FROM article_search')
-            WHERE ndoc >= :common_df
+            SELECT word, 0, 0, 0 FROM stat WHERE ndoc >= :common_df
+            UNION ALL
+            SELECT left(word, n) || '*', 0, 0, 0
+            FROM stat CROSS JOIN LATERAL generate_series(:prefix_min, length(word)) AS n
+            GROUP BY left(word, n) HAVING sum(ndoc) >= :common_df
             """
         ),
-        {"common_df": COMMON_DF},
+        {"common_df": COMMON_DF, "prefix_min": PREFIX_MIN},
     )
     connection.execute(
         text(
-            """
+            f"""
             CREATE TEMPORARY TABLE search_ranked AS
             SELECT token, article_id, impact,
                    row_number() OVER (PARTITION BY token ORDER BY impact DESC, article_id) AS n
-            FROM (
-                SELECT c.token, s.article_id,
-                       ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
-                FROM article_search s
-                CROSS JOIN LATERAL unnest(s.document) AS u
-                JOIN search_common c ON c.token = u.lexeme
-            ) scored
+            FROM ({POSTGRES_SCORED}) scored
             """
         )
+    )
+    # A candidate prefix in fewer articles than COMMON_DF goes, as on SQLite. Kept, its list
+    # would still be exact (its floor 0 if it holds every article of the prefix): this only
+    # keeps the same lists on both backends.
+    connection.execute(
+        text(
+            """
+            DELETE FROM search_common c WHERE c.token LIKE '%*' AND NOT EXISTS (
+                SELECT 1 FROM search_ranked r WHERE r.token = c.token AND r.n = :common_df
+            )
+            """
+        ),
+        {"common_df": COMMON_DF},
     )
     connection.execute(
         text(
