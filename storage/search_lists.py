@@ -33,6 +33,18 @@ On SQLite, where bm25 adds up over the words of a query, a query of several comm
 answered from the union of their lists when a bound on the articles outside them proves it
 (``storage.search._several``). Otherwise, and for any other query, the full index answers.
 
+That bound is the sum of the words' floors, each weighed by the word's IDF. For words in half
+of the articles or more FTS5 clamps the IDF to :data:`storage.search_bm25.CLAMPED_IDF`, so a
+query of only such words (``sleep water``) is ranked by the sum of the impacts alone; and with
+so many articles to choose from, the 1,000th best impact of each word sits close to bm25's
+ceiling of ``k1 + 1`` = 2.2, as does the ``k``-th best sum, which can fall just short of the
+sum of floors (at 200,000 articles the 20th best score of ``sleep water`` is 4.3078, the
+floors add up to 4.3079). Such a word therefore also keeps a deeper list of
+:data:`DEEP_LIST_SIZE` articles under the key ``sleep+`` (:data:`storage.search_bm25.DEEPER`),
+with its own lower floor, kept by writers like any list; a query whose words all have one is
+bounded by those. Few words qualify (three at 200,000 generated articles), and their
+one-word queries still read the short list.
+
 The impact is each backend's own score for the word alone:
 
 - PostgreSQL: ``ts_rank`` itself, computed by the database when a version is written. Exact.
@@ -60,13 +72,15 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from storage.search_bm25 import bm25_idf, bm25_impact
+from storage.search_bm25 import CLAMPED_IDF, DEEPER, bm25_idf, bm25_impact
 from storage.tables import chunks
 
 COMMON_DF = 5000
 """Words in fewer articles than this are fast enough for the full index (under ~20 ms)."""
 LIST_SIZE = 1000
 """Articles kept per common word: the largest ``--limit`` the lists answer."""
+DEEP_LIST_SIZE = 8000
+"""Articles kept in the deeper list of a word in half of the articles or more (SQLite)."""
 PREFIX_MIN = 3
 """Shortest prefix (``sle*``) with a list of its own; shorter ones go to the full index."""
 BUILD_BATCH = 2000
@@ -119,8 +133,10 @@ def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -
     stems = prefix_stems(common)
     for article_id, title_tokens, body_tokens in rows:
         for token, impact in _impacts(title_tokens, body_tokens, common, 0.0, stems):
-            if impact > common[token].floor:
-                entries.append({"token": token, "article_id": article_id, "impact": impact})
+            for key in (token, token + DEEPER):
+                kept = common.get(key)
+                if kept is not None and impact > kept.floor:
+                    entries.append({"token": key, "article_id": article_id, "impact": impact})
     if entries:
         session.execute(INSERT_ENTRY, entries)
 
@@ -241,6 +257,14 @@ def _build_sqlite(connection: Connection) -> int:
     if not common:
         return 0
     avgdl = tokens / rows
+    # A word in half of the articles or more also gets a deeper list (see the module's
+    # docstring): its heap keeps DEEP_LIST_SIZE + 1 articles, the top of which make its list.
+    size = {
+        token: DEEP_LIST_SIZE
+        if not token.endswith("*") and bm25_idf(rows, hits) == CLAMPED_IDF
+        else LIST_SIZE
+        for token, hits in common.items()
+    }
     best: dict[str, list[tuple[float, int]]] = {token: [] for token in common}
     stems = prefix_stems(common)
     articles: Counter[str] = Counter()
@@ -250,40 +274,59 @@ def _build_sqlite(connection: Connection) -> int:
             heap = best[token]
             # Ties go to the lower article id, as in the full index's order.
             entry = (impact, -article_id)
-            if len(heap) <= LIST_SIZE:
+            if len(heap) <= size[token]:
                 heapq.heappush(heap, entry)
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
     listed = 0
-    # The floor is the impact of the best article left out (the heap keeps LIST_SIZE + 1), and
-    # entries tied with it are left out too, so that "above the floor" is strict and provable.
-    # With every article of the word in the heap, the floor is 0: the list is complete.
     for token, heap in best.items():
         if token.endswith("*"):
             # Counted here, not by FTS5: a prefix's articles are only known after the pass.
             common[token] = articles[token]
             if articles[token] < COMMON_DF:
                 continue
-        if len(heap) <= LIST_SIZE < common[token]:
+        if len(heap) <= size[token] < common[token]:
             # FTS5 counted the word in articles whose tokens, split on spaces, lack it: a
             # character FTS5 splits on inside one of ours. No list, rather than a wrong one.
             continue
-        floor = heap[0][0] if len(heap) > LIST_SIZE else 0.0
-        connection.execute(
-            text(
-                "INSERT INTO search_common (token, floor, idf, avgdl) "
-                "VALUES (:token, :floor, :idf, :avgdl)"
-            ),
-            {"token": token, "floor": floor, "idf": bm25_idf(rows, common[token]), "avgdl": avgdl},
-        )
-        kept = [
-            {"token": token, "article_id": -negative_id, "impact": impact}
-            for impact, negative_id in heap
-            if impact > floor
-        ]
-        connection.execute(INSERT_ENTRY, kept)
+        ranked = sorted(heap, reverse=True)
+        idf = bm25_idf(rows, common[token])
+        _insert_list(connection, token, ranked, LIST_SIZE, idf, avgdl)
+        if size[token] == DEEP_LIST_SIZE:
+            _insert_list(connection, token + DEEPER, ranked, DEEP_LIST_SIZE, idf, avgdl)
         listed += 1
     return listed
+
+
+def _insert_list(
+    connection: Connection,
+    key: str,
+    ranked: list[tuple[float, int]],
+    size: int,
+    idf: float,
+    avgdl: float,
+) -> None:
+    """Keep the best ``size`` of these (impact, -article id), best first, as the list ``key``.
+
+    The floor is the impact of the best article left out, and entries tied with it are left
+    out too, so that "above the floor" is strict and provable. With every article of the word
+    ranked, the floor is 0: the list is complete.
+    """
+    floor = ranked[size][0] if len(ranked) > size else 0.0
+    connection.execute(
+        text(
+            "INSERT INTO search_common (token, floor, idf, avgdl) "
+            "VALUES (:token, :floor, :idf, :avgdl)"
+        ),
+        {"token": key, "floor": floor, "idf": idf, "avgdl": avgdl},
+    )
+    kept = [
+        {"token": key, "article_id": -negative_id, "impact": impact}
+        for impact, negative_id in ranked[:size]
+        if impact > floor
+    ]
+    if kept:
+        connection.execute(INSERT_ENTRY, kept)
 
 
 def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:

@@ -15,6 +15,7 @@ from storage.generate import generate_archive
 from storage.reader import open_reader
 from storage.runs import start_run
 from storage.search import SearchFilters, _conditions, _listed, _several, search
+from storage.search_bm25 import CLAMPED_IDF
 from storage.search_text import fts5_query, query_terms
 
 from .test_archive import article, record
@@ -30,9 +31,11 @@ LIMITS = [1, 5, 12]
 
 @pytest.fixture
 def small_lists(monkeypatch):
-    """Lists for words in 40+ articles, 12 articles each, so a 400-article archive has them."""
+    """Lists for words in 40+ articles, 12 articles each (48 for words in half of the
+    articles), so a 400-article archive has them."""
     monkeypatch.setattr(search_lists, "COMMON_DF", 40)
     monkeypatch.setattr(search_lists, "LIST_SIZE", 12)
+    monkeypatch.setattr(search_lists, "DEEP_LIST_SIZE", 48)
 
 
 @pytest.fixture
@@ -159,11 +162,12 @@ SEVERAL = [
 ]
 """Queries of several common words: two half-of-the-archive words ("sleep water"), a common
 one with rarer common ones, three words, and a word twice (FTS5 then counts it twice)."""
-PROVEN = {("sleep sign", 12), ("water tablet", 12), ("失眠 健康", 5), ("sleep water", 1)}
-"""Some of those the lists prove on SQLite in the 400-article archive (seed 11)."""
-UNPROVEN = {("sleep water", 12), ("失眠 健康", 12)}
-"""Two words in half of the articles each: the 12th best candidate does not beat the sum of
-floors, so the full index answers."""
+PROVEN = {("sleep sign", 12), ("water tablet", 12), ("失眠 健康", 5), ("sleep water", 12)}
+"""Some of those the lists prove on SQLite in the 400-article archive (seed 11); "sleep water"
+through the deeper lists of its two words, each in half of the articles or more."""
+UNPROVEN = {("失眠 健康", 12)}
+"""Two words in a little under half of the articles each (no deeper lists): the 12th best
+candidate does not beat the sum of floors, so the full index answers."""
 
 
 def several(engine, query: str, limit: int, filters: SearchFilters | None = None):
@@ -227,19 +231,39 @@ def test_several_common_words_with_filters_keep_the_full_index_hits(generated, f
     assert_several_agree(generated, filters)
 
 
-def test_several_common_words_follow_new_and_reparsed_articles(generated):
+def test_deeper_lists_only_for_words_in_half_of_the_articles(generated_sqlite):
+    """sleep and water are in over half of the 400 articles (FTS5 clamps their IDF); the
+    Chinese words, in a little under half, get no deeper list, nor do prefixes."""
+    with generated_sqlite.connect() as conn:
+        deeper = dict(
+            conn.execute(text("SELECT token, idf FROM search_common WHERE token LIKE '%+'")).all()
+        )
+        sizes = dict(
+            conn.execute(text("SELECT token, count(*) FROM search_top GROUP BY token")).all()
+        )
+    assert {"sleep+", "water+"} <= set(deeper)
+    assert not {"失眠+", "健康+", "sign+"} & set(deeper)
+    assert not any(key.endswith("*+") for key in deeper)
+    assert set(deeper.values()) == {CLAMPED_IDF}
+    assert all(12 < sizes[key] <= 48 and sizes[key[:-1]] <= 12 for key in deeper)
+
+
+@pytest.mark.parametrize("query", ["sleep sign", "sleep water"])
+def test_several_common_words_follow_new_and_reparsed_articles(generated, query):
     writer = ArchiveWriter(generated, start_run(generated, "test", []), "1", NearDupConfig())
-    url = "http://other.example/sleep-sign.html"
-    writer.add_article(record(article(url, "Sleep sign. " * 20, title="Sleep sign " * 4)))
+    url = "http://other.example/several.html"
+    words = query.capitalize() + " "
+    writer.add_article(record(article(url, (words + ". ") * 20, title=words * 4)))
     writer.flush()
-    assert hits(generated, "sleep sign", 1, True)[0][0] == url
     if generated.dialect.name == "sqlite":
-        assert several(generated, "sleep sign", 5)
+        # bm25 sums the words (PostgreSQL's AND rank weighs their distances): the best article.
+        assert hits(generated, query, 1, True)[0][0] == url
+        assert several(generated, query, 5)
     # SQLite's lists keep their last build's statistics: same order, scores may move.
     assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
     writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
     writer.flush()
-    assert url not in {found for found, _ in hits(generated, "sleep sign", 12, True)}
+    assert url not in {found for found, _ in hits(generated, query, 12, True)}
     assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
 
 
