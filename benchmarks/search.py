@@ -162,8 +162,14 @@ def from_lists(reader: Reader, query: str, limit: int, filters: SearchFilters) -
 
 def recall(reader: Reader, limit: int, words: int) -> dict[str, float]:
     """Recall@limit of the ranked lists against the full index over common words spread
-    evenly over ``search_common``, and the share with the very same order."""
-    common = [row[0] for row in reader.rows("SELECT token FROM search_common ORDER BY token")]
+    evenly over ``search_common`` (deeper lists, ``sleep+``, serve several words only), and
+    the share with the very same order."""
+    common = [
+        row[0]
+        for row in reader.rows(
+            "SELECT token FROM search_common WHERE token NOT LIKE '%+' ORDER BY token"
+        )
+    ]
     if not common:
         return {"words": 0}
     picked = common[:: max(1, len(common) // words)][:words]

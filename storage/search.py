@@ -6,9 +6,10 @@ weighing ten times body matches), PostgreSQL by ``ts_rank`` (title weight A, bod
 the same tokens. Only the top ``limit`` hits are read back, and their snippets are cut and
 highlighted here from the stored text, so they are identical on both backends.
 
-A one-word query for one of the archive's most common words is answered from that word's ranked
-list (:mod:`storage.search_lists`) when the list provably holds the top ``limit``: the same
-articles in the same order as the full index, without scoring every article holding the word.
+A one-word query for one of the archive's most common words or prefixes (``sle*``) is answered
+from its ranked list (:mod:`storage.search_lists`) when the list provably holds the top
+``limit``: the same articles in the same order as the full index, without scoring every article
+holding the word.
 On SQLite, a query of several such words is answered from the union of their lists when a
 bound proves no other article can enter the top ``limit`` (:func:`_several`); on PostgreSQL
 it goes to the full index, whose AND rank no per-word list bounds.
@@ -26,7 +27,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from storage.reader import Reader, bind, placeholders
-from storage.search_bm25 import bm25_impact
+from storage.search_bm25 import DEEPER, bm25_impact
 from storage.search_text import Term, fts5_query, query_terms, snippet, tsquery
 
 SNIPPET_WIDTH = 160
@@ -182,7 +183,7 @@ def _listed(
 
 def list_key(terms: list[Term]) -> str | None:
     """The ranked list a query could be answered from: its one word, or its one prefix as
-    ``sle*`` (lists of prefixes exist on SQLite only), else ``None``."""
+    ``sle*``, else ``None``."""
     if len(terms) != 1 or len(terms[0].tokens) != 1:
         return None
     token = terms[0].tokens[0]
@@ -204,7 +205,10 @@ def _several(
     ``limit``. If that score is also strictly above the bound, no article outside the lists can
     either: those are the answer, ordered as the full index orders them (score, then article
     id). If a word's list holds every article with it (floor 0), every match is a candidate
-    and no bound is needed. Otherwise ``None``: the full index answers.
+    and no bound is needed. Otherwise ``None``: the full index answers. When every word is in
+    half of the articles or more, their deeper lists (``sleep+``) are read instead: with IDFs
+    clamped alike and floors near bm25's ceiling, only their lower floors make a bound the
+    ``limit``-th score can clear.
 
     SQLite only, with the lists' IDFs and average length (those of their last build, see
     :mod:`storage.search_lists`): FTS5's scores as of then, bit for bit. PostgreSQL's
@@ -217,17 +221,26 @@ def _several(
         return None
     # FTS5 scores each term of the query, a repeated word twice: so do the sums here.
     words = [term.tokens[0] for term in terms]
-    tokens = {f"w{i}": word for i, word in enumerate(sorted(set(words)))}
-    names = ", ".join(f":{name}" for name in tokens)
-    common: dict[str, Stats] = {
-        token: (floor, idf, avgdl)
-        for token, floor, idf, avgdl in reader.rows(COMMON.format(tokens=names), tokens)
+    distinct = sorted(set(words))
+    keys = {f"w{i}": key for i, key in enumerate([*distinct, *(w + DEEPER for w in distinct)])}
+    names = ", ".join(f":{name}" for name in keys)
+    kept: dict[str, Stats] = {
+        key: (floor, idf, avgdl)
+        for key, floor, idf, avgdl in reader.rows(COMMON.format(tokens=names), keys)
     }
-    if len(common) < len(tokens):
+    if any(word not in kept for word in distinct):
         return None
+    # Words all in half of the articles or more weigh alike (FTS5 clamps their IDF) and their
+    # lists' floors sit near bm25's ceiling: their deeper lists' lower floors make the bound.
+    # With one rarer word, its far larger IDF outweighs theirs and their own lists will do.
+    deeper = all(word + DEEPER in kept for word in distinct)
+    word_of = {word + DEEPER if deeper else word: word for word in distinct}
+    common = {word: kept[key] for key, word in word_of.items()}
+    chosen = {f"w{i}": key for i, key in enumerate(word_of)}
+    names = ", ".join(f":{name}" for name in chosen)
     listed: dict[int, dict[str, float]] = {}
-    for token, article_id, impact in reader.rows(ENTRIES.format(tokens=names), tokens):
-        listed.setdefault(article_id, {})[token] = impact
+    for key, article_id, impact in reader.rows(ENTRIES.format(tokens=names), chosen):
+        listed.setdefault(article_id, {})[word_of[key]] = impact
     ceiling = {}
     for article_id, impacts in listed.items():
         total = 0.0

@@ -26,7 +26,13 @@ def bm25_impact(title_count: int, body_count: int, length: int, avgdl: float) ->
     return (w * (BM25_K1 + 1.0)) / (w + BM25_K1 * (1 - BM25_B + BM25_B * length / avgdl))
 
 
+CLAMPED_IDF = 1e-6
+"""FTS5's IDF of a word in at least half of the articles, whose log would be zero or less."""
+DEEPER = "+"
+"""Suffix of the key of a word's deeper list (``sleep+``): no token holds a ``+``."""
+
+
 def bm25_idf(rows: int, hits: int) -> float:
-    """FTS5's IDF: ``log((N - n + 0.5) / (n + 0.5))``, at least 1e-6."""
+    """FTS5's IDF: ``log((N - n + 0.5) / (n + 0.5))``, at least :data:`CLAMPED_IDF`."""
     idf = math.log((rows - hits + 0.5) / (hits + 0.5))
-    return idf if idf > 0.0 else 1e-6
+    return idf if idf > 0.0 else CLAMPED_IDF

@@ -16,15 +16,34 @@ then grow a little beyond :data:`LIST_SIZE`, never lose the property; :func:`bui
 starts them afresh (``healtharchive build-search-lists``, run by the migration that added them
 and by ``generate-archive``).
 
-On SQLite a prefix of at least :data:`PREFIX_MIN` characters found in as many articles (``sle*``)
-has a list too, under the key ``sle*``: FTS5 scores a prefix as one phrase whose hits are all the
-words it starts, so its impact is bm25's with those hits added up, and no per-word list bounds it.
+A prefix of at least :data:`PREFIX_MIN` characters found in as many articles (``sle*``) has a
+list too, under the key ``sle*``: both backends score a prefix from all the words it starts
+taken together (FTS5 as one phrase whose hits are added up, ``ts_rank`` over every matching
+lexeme's positions), so its impact is again a per-article value, and no per-word list bounds it.
+On SQLite the build counts each prefix's articles exactly. On PostgreSQL ``ts_stat`` counts
+lexemes, not prefixes: the sum of the counts of the lexemes a prefix starts over-counts the
+articles with two of them, so it only picks candidates, and the build's ranked pass counts
+each candidate's articles and drops those under :data:`COMMON_DF`, giving the same lists as
+SQLite. (A list kept for such a prefix would still be exact: like any list, it holds the
+articles above its floor, and when it holds all of them its floor is 0.)
 
 A one-word query is answered from the list when its ``k``-th entry's impact is above the floor
 (or the list holds every article with the word): those ``k`` are then provably the best ``k``.
 On SQLite, where bm25 adds up over the words of a query, a query of several common words is
 answered from the union of their lists when a bound on the articles outside them proves it
 (``storage.search._several``). Otherwise, and for any other query, the full index answers.
+
+That bound is the sum of the words' floors, each weighed by the word's IDF. For words in half
+of the articles or more FTS5 clamps the IDF to :data:`storage.search_bm25.CLAMPED_IDF`, so a
+query of only such words (``sleep water``) is ranked by the sum of the impacts alone; and with
+so many articles to choose from, the 1,000th best impact of each word sits close to bm25's
+ceiling of ``k1 + 1`` = 2.2, as does the ``k``-th best sum, which can fall just short of the
+sum of floors (at 200,000 articles the 20th best score of ``sleep water`` is 4.3078, the
+floors add up to 4.3079). Such a word therefore also keeps a deeper list of
+:data:`DEEP_LIST_SIZE` articles under the key ``sleep+`` (:data:`storage.search_bm25.DEEPER`),
+with its own lower floor, kept by writers like any list; a query whose words all have one is
+bounded by those. Few words qualify (three at 200,000 generated articles), and their
+one-word queries still read the short list.
 
 The impact is each backend's own score for the word alone:
 
@@ -53,13 +72,15 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from storage.search_bm25 import bm25_idf, bm25_impact
+from storage.search_bm25 import CLAMPED_IDF, DEEPER, bm25_idf, bm25_impact
 from storage.tables import chunks
 
 COMMON_DF = 5000
 """Words in fewer articles than this are fast enough for the full index (under ~20 ms)."""
 LIST_SIZE = 1000
 """Articles kept per common word: the largest ``--limit`` the lists answer."""
+DEEP_LIST_SIZE = 8000
+"""Articles kept in the deeper list of a word in half of the articles or more (SQLite)."""
 PREFIX_MIN = 3
 """Shortest prefix (``sle*``) with a list of its own; shorter ones go to the full index."""
 BUILD_BATCH = 2000
@@ -112,8 +133,10 @@ def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -
     stems = prefix_stems(common)
     for article_id, title_tokens, body_tokens in rows:
         for token, impact in _impacts(title_tokens, body_tokens, common, 0.0, stems):
-            if impact > common[token].floor:
-                entries.append({"token": token, "article_id": article_id, "impact": impact})
+            for key in (token, token + DEEPER):
+                kept = common.get(key)
+                if kept is not None and impact > kept.floor:
+                    entries.append({"token": key, "article_id": article_id, "impact": impact})
     if entries:
         session.execute(INSERT_ENTRY, entries)
 
@@ -121,17 +144,29 @@ def enter(session: Session | Connection, rows: Sequence[tuple[int, str, str]]) -
 INSERT_ENTRY = text(
     "INSERT INTO search_top (token, article_id, impact) VALUES (:token, :article_id, :impact)"
 )
+POSTGRES_SCORED = """
+SELECT k.token, s.article_id, k.floor,
+       ts_rank(s.document, CAST(
+           CASE WHEN k.token LIKE '%*' THEN quote_literal(left(k.token, -1)) || ':*'
+                ELSE quote_literal(k.token) END AS tsquery)) AS impact
+FROM article_search s
+CROSS JOIN LATERAL (
+    SELECT DISTINCT c.token, c.floor
+    FROM unnest(s.document) AS u
+    CROSS JOIN LATERAL generate_series(0, length(u.lexeme)) AS n
+    JOIN search_common c
+      ON c.token = CASE WHEN n = 0 THEN u.lexeme ELSE left(u.lexeme, n) || '*' END
+) k
+"""
+"""Each search row's impact for every list it belongs to: the list of each of its lexemes,
+and the list of each prefix that starts one of them (``n`` characters and a ``*``; ``n = 0``
+stands for the lexeme itself). The query is the one :func:`storage.search_text.tsquery` gives
+the full index (``'sle':*`` for ``sle*``), so ``ts_rank`` is its very number; an article with
+several words of a prefix (``sleep``, ``sleepy``) counts once."""
 POSTGRES_ENTER = text(
-    """
+    f"""
     INSERT INTO search_top (token, article_id, impact)
-    SELECT e.token, e.article_id, e.impact FROM (
-        SELECT c.token, s.article_id, c.floor,
-               ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
-        FROM article_search s
-        CROSS JOIN LATERAL unnest(s.document) AS u
-        JOIN search_common c ON c.token = u.lexeme
-        WHERE s.article_id IN :ids
-    ) e
+    SELECT e.token, e.article_id, e.impact FROM ({POSTGRES_SCORED} WHERE s.article_id IN :ids) e
     WHERE e.impact > e.floor
     """
 ).bindparams(bindparam("ids", expanding=True))
@@ -222,6 +257,14 @@ def _build_sqlite(connection: Connection) -> int:
     if not common:
         return 0
     avgdl = tokens / rows
+    # A word in half of the articles or more also gets a deeper list (see the module's
+    # docstring): its heap keeps DEEP_LIST_SIZE + 1 articles, the top of which make its list.
+    size = {
+        token: DEEP_LIST_SIZE
+        if not token.endswith("*") and bm25_idf(rows, hits) == CLAMPED_IDF
+        else LIST_SIZE
+        for token, hits in common.items()
+    }
     best: dict[str, list[tuple[float, int]]] = {token: [] for token in common}
     stems = prefix_stems(common)
     articles: Counter[str] = Counter()
@@ -231,40 +274,59 @@ def _build_sqlite(connection: Connection) -> int:
             heap = best[token]
             # Ties go to the lower article id, as in the full index's order.
             entry = (impact, -article_id)
-            if len(heap) <= LIST_SIZE:
+            if len(heap) <= size[token]:
                 heapq.heappush(heap, entry)
             elif entry > heap[0]:
                 heapq.heapreplace(heap, entry)
     listed = 0
-    # The floor is the impact of the best article left out (the heap keeps LIST_SIZE + 1), and
-    # entries tied with it are left out too, so that "above the floor" is strict and provable.
-    # With every article of the word in the heap, the floor is 0: the list is complete.
     for token, heap in best.items():
         if token.endswith("*"):
             # Counted here, not by FTS5: a prefix's articles are only known after the pass.
             common[token] = articles[token]
             if articles[token] < COMMON_DF:
                 continue
-        if len(heap) <= LIST_SIZE < common[token]:
+        if len(heap) <= size[token] < common[token]:
             # FTS5 counted the word in articles whose tokens, split on spaces, lack it: a
             # character FTS5 splits on inside one of ours. No list, rather than a wrong one.
             continue
-        floor = heap[0][0] if len(heap) > LIST_SIZE else 0.0
-        connection.execute(
-            text(
-                "INSERT INTO search_common (token, floor, idf, avgdl) "
-                "VALUES (:token, :floor, :idf, :avgdl)"
-            ),
-            {"token": token, "floor": floor, "idf": bm25_idf(rows, common[token]), "avgdl": avgdl},
-        )
-        kept = [
-            {"token": token, "article_id": -negative_id, "impact": impact}
-            for impact, negative_id in heap
-            if impact > floor
-        ]
-        connection.execute(INSERT_ENTRY, kept)
+        ranked = sorted(heap, reverse=True)
+        idf = bm25_idf(rows, common[token])
+        _insert_list(connection, token, ranked, LIST_SIZE, idf, avgdl)
+        if size[token] == DEEP_LIST_SIZE:
+            _insert_list(connection, token + DEEPER, ranked, DEEP_LIST_SIZE, idf, avgdl)
         listed += 1
     return listed
+
+
+def _insert_list(
+    connection: Connection,
+    key: str,
+    ranked: list[tuple[float, int]],
+    size: int,
+    idf: float,
+    avgdl: float,
+) -> None:
+    """Keep the best ``size`` of these (impact, -article id), best first, as the list ``key``.
+
+    The floor is the impact of the best article left out, and entries tied with it are left
+    out too, so that "above the floor" is strict and provable. With every article of the word
+    ranked, the floor is 0: the list is complete.
+    """
+    floor = ranked[size][0] if len(ranked) > size else 0.0
+    connection.execute(
+        text(
+            "INSERT INTO search_common (token, floor, idf, avgdl) "
+            "VALUES (:token, :floor, :idf, :avgdl)"
+        ),
+        {"token": key, "floor": floor, "idf": idf, "avgdl": avgdl},
+    )
+    kept = [
+        {"token": key, "article_id": -negative_id, "impact": impact}
+        for impact, negative_id in ranked[:size]
+        if impact > floor
+    ]
+    if kept:
+        connection.execute(INSERT_ENTRY, kept)
 
 
 def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:
@@ -282,31 +344,45 @@ def _search_rows(connection: Connection) -> Iterator[tuple[int, str, str]]:
 
 
 def _build_postgres(connection: Connection) -> int:
+    # ts_stat counts each lexeme's articles; a prefix's count is bounded by the sum over the
+    # lexemes it starts (an article with two of them counts twice), so every common prefix is
+    # a candidate here, and the ranked pass below counts each one exactly.
     connection.execute(
         text(
             """
+            WITH stat AS (SELECT word, ndoc FROM ts_stat('SELECT document FROM article_search'))
             INSERT INTO search_common (token, floor, idf, avgdl)
-            SELECT word, 0, 0, 0 FROM ts_stat('SELECT document FROM article_search')
-            WHERE ndoc >= :common_df
+            SELECT word, 0, 0, 0 FROM stat WHERE ndoc >= :common_df
+            UNION ALL
+            SELECT left(word, n) || '*', 0, 0, 0
+            FROM stat CROSS JOIN LATERAL generate_series(:prefix_min, length(word)) AS n
+            GROUP BY left(word, n) HAVING sum(ndoc) >= :common_df
             """
         ),
-        {"common_df": COMMON_DF},
+        {"common_df": COMMON_DF, "prefix_min": PREFIX_MIN},
     )
     connection.execute(
         text(
-            """
+            f"""
             CREATE TEMPORARY TABLE search_ranked AS
             SELECT token, article_id, impact,
                    row_number() OVER (PARTITION BY token ORDER BY impact DESC, article_id) AS n
-            FROM (
-                SELECT c.token, s.article_id,
-                       ts_rank(s.document, CAST(quote_literal(c.token) AS tsquery)) AS impact
-                FROM article_search s
-                CROSS JOIN LATERAL unnest(s.document) AS u
-                JOIN search_common c ON c.token = u.lexeme
-            ) scored
+            FROM ({POSTGRES_SCORED}) scored
             """
         )
+    )
+    # A candidate prefix in fewer articles than COMMON_DF goes, as on SQLite. Kept, its list
+    # would still be exact (its floor 0 if it holds every article of the prefix): this only
+    # keeps the same lists on both backends.
+    connection.execute(
+        text(
+            """
+            DELETE FROM search_common c WHERE c.token LIKE '%*' AND NOT EXISTS (
+                SELECT 1 FROM search_ranked r WHERE r.token = c.token AND r.n = :common_df
+            )
+            """
+        ),
+        {"common_df": COMMON_DF},
     )
     connection.execute(
         text(

@@ -15,6 +15,7 @@ from storage.generate import generate_archive
 from storage.reader import open_reader
 from storage.runs import start_run
 from storage.search import SearchFilters, _conditions, _listed, _several, search
+from storage.search_bm25 import CLAMPED_IDF
 from storage.search_text import fts5_query, query_terms
 
 from .test_archive import article, record
@@ -23,14 +24,18 @@ pytestmark = pytest.mark.integration
 
 COMMON_WORDS = ["sleep", "water", "失眠", "健康"]
 """The generator's most frequent English words and Chinese bigrams: common in any archive."""
+COMMON_PREFIXES = ["sle*", "wat*", "sleep*"]
+"""Prefixes of those words: each counts every word it starts (``sleep``, ``sleepy``...)."""
 LIMITS = [1, 5, 12]
 
 
 @pytest.fixture
 def small_lists(monkeypatch):
-    """Lists for words in 40+ articles, 12 articles each, so a 400-article archive has them."""
+    """Lists for words in 40+ articles, 12 articles each (48 for words in half of the
+    articles), so a 400-article archive has them."""
     monkeypatch.setattr(search_lists, "COMMON_DF", 40)
     monkeypatch.setattr(search_lists, "LIST_SIZE", 12)
+    monkeypatch.setattr(search_lists, "DEEP_LIST_SIZE", 48)
 
 
 @pytest.fixture
@@ -64,23 +69,24 @@ def answered_from_list(engine, word: str, limit: int) -> bool:
 
 
 def assert_lists_agree(engine, scores: bool = True) -> None:
-    """The lists give the full index's hits in its order; and its scores, unless SQLite's bm25
-    statistics (IDF, average length) moved since the lists were built."""
-    for word in COMMON_WORDS:
+    """The lists give the full index's hits in its order, for words and prefixes; and its
+    scores, unless SQLite's bm25 statistics (IDF, average length) moved since the lists were
+    built."""
+    for query in [*COMMON_WORDS, *COMMON_PREFIXES]:
         for limit in LIMITS:
-            listed, full = hits(engine, word, limit, True), hits(engine, word, limit, False)
+            listed, full = hits(engine, query, limit, True), hits(engine, query, limit, False)
             if not scores:
                 listed, full = [(url, 0.0) for url, _ in listed], [(url, 0.0) for url, _ in full]
-            assert listed == full, (word, limit)
+            assert listed == full, (query, limit)
 
 
 def test_common_words_are_answered_from_their_lists_with_the_full_index_hits(generated):
     with generated.connect() as conn:
         common = set(conn.scalars(text("SELECT token FROM search_common")))
-    assert set(COMMON_WORDS) <= common
-    for word in COMMON_WORDS:
-        assert answered_from_list(generated, word, 5), word
-        assert not answered_from_list(generated, word, 13), word
+    assert {*COMMON_WORDS, *COMMON_PREFIXES} <= common
+    for query in [*COMMON_WORDS, *COMMON_PREFIXES]:
+        assert answered_from_list(generated, query, 5), query
+        assert not answered_from_list(generated, query, 13), query
     assert_lists_agree(generated)
 
 
@@ -89,38 +95,23 @@ def test_rare_words_phrases_and_short_prefixes_use_the_full_index(generated):
         assert not answered_from_list(generated, query, 5), query
 
 
-COMMON_PREFIXES = ["sle*", "wat*", "sleep*"]
-
-
-def test_common_prefixes_are_answered_from_their_lists_on_sqlite(generated):
-    """bm25 counts every word a prefix starts as one phrase, so a prefix has a list of its own
-    (SQLite); PostgreSQL's prefix queries keep the full index."""
-    sqlite = generated.dialect.name == "sqlite"
-    for query in COMMON_PREFIXES:
-        assert answered_from_list(generated, query, 5) is sqlite, query
-        for limit in LIMITS:
-            assert hits(generated, query, limit, True) == hits(generated, query, limit, False)
-
-
-def test_prefix_lists_follow_new_and_reparsed_articles(generated_sqlite):
-    engine = generated_sqlite
-    writer = ArchiveWriter(engine, start_run(engine, "test", []), "1", NearDupConfig())
+def test_prefix_lists_follow_new_and_reparsed_articles(generated):
+    """A prefix's list takes a new article with several of its words and lets it go when it
+    is re-parsed without them; a rebuild gives the same hits."""
+    writer = ArchiveWriter(generated, start_run(generated, "test", []), "1", NearDupConfig())
     url = "http://other.example/sleepless.html"
     writer.add_article(record(article(url, "Sleepless, sleepy, sleeping. " * 20, title="Sleep")))
     writer.flush()
-    assert hits(engine, "sle*", 1, True)[0][0] == url
-    assert answered_from_list(engine, "sle*", 5)
-    for limit in LIMITS:
-        listed, full = hits(engine, "sle*", limit, True), hits(engine, "sle*", limit, False)
-        assert [found for found, _ in listed] == [found for found, _ in full]
+    assert hits(generated, "sle*", 1, True)[0][0] == url
+    assert answered_from_list(generated, "sle*", 5)
+    assert_lists_agree(generated, scores=generated.dialect.name == "postgresql")
     writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
     writer.flush()
-    assert url not in {found for found, _ in hits(engine, "sle*", 12, True)}
-    with engine.begin() as conn:
+    assert url not in {found for found, _ in hits(generated, "sle*", 12, True)}
+    assert_lists_agree(generated, scores=generated.dialect.name == "postgresql")
+    with generated.begin() as conn:
         search_lists.build_lists(conn)
-    for query in COMMON_PREFIXES:
-        for limit in LIMITS:
-            assert hits(engine, query, limit, True) == hits(engine, query, limit, False)
+    assert_lists_agree(generated)
 
 
 def test_lists_follow_new_and_reparsed_articles(generated):
@@ -138,10 +129,11 @@ def test_lists_follow_new_and_reparsed_articles(generated):
 
 
 def test_a_rebuild_gives_the_same_hits(generated):
-    before = {word: hits(generated, word, 12, True) for word in COMMON_WORDS}
+    queries = [*COMMON_WORDS, *COMMON_PREFIXES]
+    before = {query: hits(generated, query, 12, True) for query in queries}
     with generated.begin() as conn:
-        assert search_lists.build_lists(conn) >= len(COMMON_WORDS)
-    assert {word: hits(generated, word, 12, True) for word in COMMON_WORDS} == before
+        assert search_lists.build_lists(conn) >= len(queries)
+    assert {query: hits(generated, query, 12, True) for query in queries} == before
 
 
 FILTERS = [
@@ -153,11 +145,11 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("filters", FILTERS)
-def test_filtered_common_words_keep_the_full_index_hits(generated, filters):
-    for word in COMMON_WORDS:
+def test_filtered_common_words_and_prefixes_keep_the_full_index_hits(generated, filters):
+    for query in [*COMMON_WORDS, *COMMON_PREFIXES]:
         for limit in LIMITS:
-            full = hits(generated, word, limit, False, filters)
-            assert hits(generated, word, limit, True, filters) == full, (word, limit)
+            full = hits(generated, query, limit, False, filters)
+            assert hits(generated, query, limit, True, filters) == full, (query, limit)
 
 
 SEVERAL = [
@@ -170,11 +162,12 @@ SEVERAL = [
 ]
 """Queries of several common words: two half-of-the-archive words ("sleep water"), a common
 one with rarer common ones, three words, and a word twice (FTS5 then counts it twice)."""
-PROVEN = {("sleep sign", 12), ("water tablet", 12), ("失眠 健康", 5), ("sleep water", 1)}
-"""Some of those the lists prove on SQLite in the 400-article archive (seed 11)."""
-UNPROVEN = {("sleep water", 12), ("失眠 健康", 12)}
-"""Two words in half of the articles each: the 12th best candidate does not beat the sum of
-floors, so the full index answers."""
+PROVEN = {("sleep sign", 12), ("water tablet", 12), ("失眠 健康", 5), ("sleep water", 12)}
+"""Some of those the lists prove on SQLite in the 400-article archive (seed 11); "sleep water"
+through the deeper lists of its two words, each in half of the articles or more."""
+UNPROVEN = {("失眠 健康", 12)}
+"""Two words in a little under half of the articles each (no deeper lists): the 12th best
+candidate does not beat the sum of floors, so the full index answers."""
 
 
 def several(engine, query: str, limit: int, filters: SearchFilters | None = None):
@@ -238,19 +231,39 @@ def test_several_common_words_with_filters_keep_the_full_index_hits(generated, f
     assert_several_agree(generated, filters)
 
 
-def test_several_common_words_follow_new_and_reparsed_articles(generated):
+def test_deeper_lists_only_for_words_in_half_of_the_articles(generated_sqlite):
+    """sleep and water are in over half of the 400 articles (FTS5 clamps their IDF); the
+    Chinese words, in a little under half, get no deeper list, nor do prefixes."""
+    with generated_sqlite.connect() as conn:
+        deeper = dict(
+            conn.execute(text("SELECT token, idf FROM search_common WHERE token LIKE '%+'")).all()
+        )
+        sizes = dict(
+            conn.execute(text("SELECT token, count(*) FROM search_top GROUP BY token")).all()
+        )
+    assert {"sleep+", "water+"} <= set(deeper)
+    assert not {"失眠+", "健康+", "sign+"} & set(deeper)
+    assert not any(key.endswith("*+") for key in deeper)
+    assert set(deeper.values()) == {CLAMPED_IDF}
+    assert all(12 < sizes[key] <= 48 and sizes[key[:-1]] <= 12 for key in deeper)
+
+
+@pytest.mark.parametrize("query", ["sleep sign", "sleep water"])
+def test_several_common_words_follow_new_and_reparsed_articles(generated, query):
     writer = ArchiveWriter(generated, start_run(generated, "test", []), "1", NearDupConfig())
-    url = "http://other.example/sleep-sign.html"
-    writer.add_article(record(article(url, "Sleep sign. " * 20, title="Sleep sign " * 4)))
+    url = "http://other.example/several.html"
+    words = query.capitalize() + " "
+    writer.add_article(record(article(url, (words + ". ") * 20, title=words * 4)))
     writer.flush()
-    assert hits(generated, "sleep sign", 1, True)[0][0] == url
     if generated.dialect.name == "sqlite":
-        assert several(generated, "sleep sign", 5)
+        # bm25 sums the words (PostgreSQL's AND rank weighs their distances): the best article.
+        assert hits(generated, query, 1, True)[0][0] == url
+        assert several(generated, query, 5)
     # SQLite's lists keep their last build's statistics: same order, scores may move.
     assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
     writer.add_article(record(article(url, "Nothing about resting here. " * 8, title="Other")))
     writer.flush()
-    assert url not in {found for found, _ in hits(generated, "sleep sign", 12, True)}
+    assert url not in {found for found, _ in hits(generated, query, 12, True)}
     assert_several_agree(generated, scores=generated.dialect.name == "postgresql")
 
 
