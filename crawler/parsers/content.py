@@ -682,6 +682,8 @@ class _Walk:
         if tag in ("body", "html", "main"):
             return NOT_FURNITURE
         keys = element.keys()
+        if not keys:
+            return STRONG_FURNITURE if tag in LANDMARK_JUNK_TAGS else NOT_FURNITURE
         if "itemprop" in keys and element.get("itemprop") == "articleBody":
             return NOT_FURNITURE
         if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and is_hidden(element):
