@@ -15,6 +15,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import urldefrag, urlsplit
 
@@ -157,7 +158,7 @@ def scan_page(
     while stack:
         element, context = stack.pop()
         tag = element.tag
-        if tag in SKIPPED_TAGS:
+        if not isinstance(tag, str) or tag in SKIPPED_TAGS:
             continue
         keys = element.keys()
         if keys:
@@ -193,7 +194,7 @@ def scan_page(
         children = element.getchildren()
         if children:
             children.reverse()
-            stack.extend([(child, context) for child in children if isinstance(child.tag, str)])
+            stack.extend(zip(children, repeat(context)))
     return PageScan(anchors=anchors, named=named, worded=worded)
 
 

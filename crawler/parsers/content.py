@@ -598,20 +598,22 @@ class _Walk:
         Returns the prose this removes (what elements left out before had not)."""
         self.rejected.add(element)
         inners = list(element.iter())
+        # Only elements rejected before have removed prose: the few dead ones are read.
+        dead_inners = [inner for inner in inners if inner in dead]
         inner_score = inner_prose = 0.0
-        for inner in inners:
-            if inner in dead:
-                inner_score += dead[inner]
-                inner_prose += self.removed_prose.get(inner, 0.0)
+        for inner in dead_inners:
+            inner_score += dead[inner]
+            inner_prose += self.removed_prose.get(inner, 0.0)
         own = score - inner_score
         own_prose = self.totals.get(element, (0.0, 0.0))[1] - inner_prose
         for ancestor in element.iterancestors():
             if ancestor in self.scores:
                 self.scores[ancestor] -= own
             self.prose_lost[ancestor] = self.prose_lost.get(ancestor, 0.0) + own_prose
-        for inner in inners:
-            dead[inner] = 0.0
+        dead.update(dict.fromkeys(inners, 0.0))
+        for inner in dead_inners:
             self.removed_prose.pop(inner, None)
+        for inner in inners:
             self.scores.pop(inner, None)
         dead[element] = score
         self.removed_prose[element] = own_prose + inner_prose
@@ -682,6 +684,8 @@ class _Walk:
         if tag in ("body", "html", "main"):
             return NOT_FURNITURE
         keys = element.keys()
+        if not keys:
+            return STRONG_FURNITURE if tag in LANDMARK_JUNK_TAGS else NOT_FURNITURE
         if "itemprop" in keys and element.get("itemprop") == "articleBody":
             return NOT_FURNITURE
         if ("hidden" in keys or "aria-hidden" in keys or "style" in keys) and is_hidden(element):

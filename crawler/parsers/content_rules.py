@@ -356,8 +356,12 @@ def _attribute_signal(classes: str, ident: str, discussion: bool) -> int:
     """Cached: class and id strings repeat across a page's elements and a site's pages."""
     if ident and SLUG_ID_RE.match(ident):
         ident = ""
-    names = f"{classes} {ident}".split()
-    return max((_name_signal(name, discussion) for name in names), default=NOT_FURNITURE)
+    signal = NOT_FURNITURE
+    for name in f"{classes} {ident}".split():
+        named = _name_signal(name, discussion)
+        if named > signal:
+            signal = named
+    return signal
 
 
 @lru_cache(maxsize=16384)
