@@ -14,12 +14,17 @@ crawl's own process, as before the parse worker. The bare spider uses Scrapy's o
 every size and its growth per 1,000 pages (the slope from the smallest site to the largest):
 flat memory is about 0.
 
+With ``--rss-every N`` each crawler's RSS over its crawl (``VmRSS``, sampled every second against
+the requests the demo server has answered it so far) is also printed every N pages, first round:
+the end's peak alone cannot tell a trend from a last stretch.
+
 With ``--scale-out N`` (needs Redis and PostgreSQL), a site of N articles is also crawled by one
 and by two ``healtharchive crawl --redis`` workers sharing a queue and one PostgreSQL archive:
 pages/s of each, whether the archives hold the same articles, and any URL fetched twice.
 
     python benchmarks/crawl.py --articles 216,5000 --rounds 2 --scale-out 5000
     python benchmarks/crawl.py --articles 1000,5000,10000 --rounds 1
+    python benchmarks/crawl.py --articles 20000 --rounds 1 --rss-every 2000
 """
 
 from __future__ import annotations
@@ -36,7 +41,8 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy import Request, Spider
@@ -101,6 +107,7 @@ class Run:
     cpu: float
     peak_mb: float
     tree_mb: float
+    curve: list[tuple[int, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -110,6 +117,8 @@ class Timed:
     peak_mb: float
     tree_mb: float
     stdout: str
+    curve: list[tuple[int, float]]
+    """(requests answered so far, RSS in MB) every second, when a request count was given."""
 
 
 PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -142,27 +151,35 @@ def tree_rss_mb(root: int) -> float:
     return total
 
 
-def peak_rss_mb(pid: int) -> float:
-    """Peak RSS of a running process so far, in MB (Linux ``VmHWM``); 0 once it has exited."""
+def status_mb(pid: int, name: str) -> float:
+    """One size of a running process from its ``/proc`` status, in MB; 0 once it has exited."""
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(name + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
 
 
-def timed(command: list[str]) -> Timed:
+def peak_rss_mb(pid: int) -> float:
+    """Peak RSS of a running process so far, in MB (Linux ``VmHWM``)."""
+    return status_mb(pid, "VmHWM")
+
+
+def timed(command: list[str], requests: Callable[[], int] | None = None) -> Timed:
     """Wall and CPU seconds, peak RSS in MB of the process and of its tree.
 
     The process's peak is its own high-water mark (``VmHWM``), read every 0.05 s until it exits,
     not ``wait4``'s ``ru_maxrss``: Linux starts a child's ``ru_maxrss`` from its parent's at the
     fork, and this process holds the demo site (about 236 MB at 10,000 articles, more than either
-    crawler), so that figure was this process's size, not the crawler's.
+    crawler), so that figure was this process's size, not the crawler's. Given ``requests`` (the
+    demo server's count of requests answered), RSS is also recorded against it every second.
     """
     start = time.perf_counter()
+    served = requests() if requests else 0
+    curve: list[tuple[int, float]] = []
     with tempfile.TemporaryFile("w+") as out:
         child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
         peak, peak_tree = [0.0], [0.0]
@@ -175,6 +192,8 @@ def timed(command: list[str]) -> Timed:
                 ticks += 1
                 if ticks % 4 == 0:
                     peak_tree[0] = max(peak_tree[0], tree_rss_mb(child.pid))
+                if requests and ticks % 20 == 0:
+                    curve.append((requests() - served, status_mb(child.pid, "VmRSS")))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -187,14 +206,16 @@ def timed(command: list[str]) -> Timed:
     if os.waitstatus_to_exitcode(status):
         raise subprocess.CalledProcessError(os.waitstatus_to_exitcode(status), command, stdout)
     cpu = usage.ru_utime + usage.ru_stime
-    return Timed(elapsed, cpu, peak[0], peak_tree[0], stdout)
+    return Timed(elapsed, cpu, peak[0], peak_tree[0], stdout, curve)
 
 
-def run_ours(url: str, db: Path, workers: int | None = None) -> Run:
+def run_ours(
+    url: str, db: Path, workers: int | None = None, requests: Callable[[], int] | None = None
+) -> Run:
     command = [sys.executable, "-m", "crawler", "crawl", url, "--db", str(db)]
     if workers is not None:
         command += ["-s", f"PARSE_WORKERS={workers}"]
-    run = timed(command)
+    run = timed(command, requests)
     match = PAGES_LINE.search(run.stdout)
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
@@ -202,14 +223,14 @@ def run_ours(url: str, db: Path, workers: int | None = None) -> Run:
     engine.dispose()
     pages = int(match[1]) if match else 0
     elapsed = float(stats["elapsed_time_seconds"])
-    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb)
+    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb, run.curve)
 
 
-def run_bare_child(url: str) -> Run:
-    run = timed([sys.executable, __file__, "--bare-url", url])
+def run_bare_child(url: str, requests: Callable[[], int] | None = None) -> Run:
+    run = timed([sys.executable, __file__, "--bare-url", url], requests)
     report = json.loads(run.stdout.strip().splitlines()[-1])
     pages, elapsed = int(report["pages"]), float(report["elapsed"])
-    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb)
+    return Run(run.wall, elapsed, pages, run.cpu, run.peak_mb, run.tree_mb, run.curve)
 
 
 @dataclass
@@ -222,15 +243,16 @@ class Size:
     tree_mb: float
 
 
-def compare(articles: int, rounds: int) -> dict[str, Size]:
+def compare(articles: int, rounds: int, rss_every: int = 0) -> dict[str, Size]:
     site = build_site(articles=articles)
     runs: dict[str, list[Run]] = {"ours": [], "inline": [], "bare": []}
     with DemoServer(site, slow_delay=0.0) as server, tempfile.TemporaryDirectory() as tmp:
         url = server.url + "/"
+        served = (lambda: len(server.requested_paths)) if rss_every else None
         for number in range(rounds):
-            runs["ours"].append(run_ours(url, Path(tmp) / f"round{number}.db"))
-            runs["inline"].append(run_ours(url, Path(tmp) / f"inline{number}.db", workers=0))
-            runs["bare"].append(run_bare_child(url))
+            runs["ours"].append(run_ours(url, Path(tmp) / f"round{number}.db", None, served))
+            runs["inline"].append(run_ours(url, Path(tmp) / f"inline{number}.db", 0, served))
+            runs["bare"].append(run_bare_child(url, served))
     print(
         f"\ndemo site: {len(site.truth['articles'])} articles, {len(site.pages)} URLs; "
         f"{rounds} interleaved rounds, medians"
@@ -262,7 +284,24 @@ def compare(articles: int, rounds: int) -> dict[str, Size]:
             f"{ours[1] / bare[1]:.2f}x crawl only; CPU per page {ours[2] / bare[2]:.2f}x; "
             f"peak RSS {ours[3] / bare[3]:.2f}x process, {ours[4] / bare[4]:.2f}x process tree"
         )
+    if rss_every:
+        rss_curves({name: done[0].curve for name, done in runs.items()}, rss_every)
     return sizes
+
+
+def rss_curves(curves: dict[str, list[tuple[int, float]]], every: int) -> None:
+    """Each crawler's RSS (MB) at every ``every`` pages of its crawl, and at its last sample."""
+    last = max((c[-1][0] for c in curves.values() if c), default=0)
+    marks = list(range(every, last + 1, every))
+    print("\nRSS over the crawl, first round (MB at pages done; last: the last sample)")
+    print(f"{'crawler':<8} " + " ".join(f"{m:>7}" for m in marks) + f" {'last':>7}")
+    for name, curve in curves.items():
+        cells = []
+        for mark in marks:
+            reached = [rss for pages, rss in curve if pages >= mark]
+            cells.append(f"{reached[0]:>7.1f}" if reached else f"{'':>7}")
+        end = f"{curve[-1][1]:>7.1f}" if curve else f"{'':>7}"
+        print(f"{name:<8} " + " ".join(cells) + f" {end}")
 
 
 def memory_summary(by_size: dict[int, dict[str, Size]]) -> None:
@@ -351,6 +390,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--scale-out", type=int, default=0, metavar="ARTICLES")
     parser.add_argument(
+        "--rss-every", type=int, default=0, metavar="PAGES",
+        help="also print each crawler's RSS every PAGES pages of its crawl (first round)",
+    )  # fmt: skip
+    parser.add_argument(
         "--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="PostgreSQL server for --scale-out (a throwaway database is created per run)",
     )  # fmt: skip
@@ -361,7 +404,7 @@ def main() -> None:
         run_bare(args.bare_url)
         return
     by_size = {
-        articles: compare(articles, args.rounds)
+        articles: compare(articles, args.rounds, args.rss_every)
         for articles in [int(size) for size in args.articles.split(",") if size]
     }
     if len(by_size) > 1:
